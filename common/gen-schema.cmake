@@ -1,0 +1,16 @@
+# gen-schema.cmake: turn the migration files into C string literals.
+# Usage: cmake -DOUT=file.c -DFILES="a.sql;b.sql" -P gen-schema.cmake
+set(body "/* Generated from common/schema by gen-schema.cmake. */\n")
+string(APPEND body "const char *const st_schema_migrations[] = {\n")
+set(n 0)
+foreach(f ${FILES})
+  file(READ ${f} sql)
+  string(REPLACE "\\" "\\\\" sql "${sql}")
+  string(REPLACE "\"" "\\\"" sql "${sql}")
+  string(REPLACE "\n" "\\n\"\n\"" sql "${sql}")
+  string(APPEND body "\"${sql}\",\n")
+  math(EXPR n "${n} + 1")
+endforeach()
+string(APPEND body "};\nconst int st_schema_count = ${n};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(RENAME ${OUT}.tmp ${OUT})
