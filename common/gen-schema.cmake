@@ -1,5 +1,6 @@
 # gen-schema.cmake: turn the migration files into C string literals.
-# Usage: cmake -DOUT=file.c -DFILES="a.sql;b.sql" -P gen-schema.cmake
+# Usage: cmake -DOUT=file.c -DFILES="a.sql|b.sql" -P gen-schema.cmake
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "/* Generated from common/schema by gen-schema.cmake. */\n")
 string(APPEND body "const char *const st_schema_migrations[] = {\n")
 set(n 0)
