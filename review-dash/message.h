@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "review-dash/diff.h"
+#include "review-dash/patchid.h"
 #include "review-dash/subject.h"
 #include "review-dash/trailer.h"
 
