@@ -9,5 +9,7 @@
 #include "common/ctx.h"
 
 int cmd_config(int argc, char **argv, struct st_ctx *ctx);
+int cmd_ingest(int argc, char **argv, struct st_ctx *ctx);
+int cmd_series(int argc, char **argv, struct st_ctx *ctx);
 
 #endif

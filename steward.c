@@ -26,6 +26,8 @@ struct command {
 /* Sorted by name; --help prints from it, so help cannot drift. */
 static const struct command commands[] = {
 	{"config", cmd_config, "show the configuration Steward would use"},
+	{"ingest", cmd_ingest, "bring mailing-list archives into the store"},
+	{"series", cmd_series, "list patch series or show one"},
 };
 
 static const char usage[] =

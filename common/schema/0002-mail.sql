@@ -61,6 +61,7 @@ CREATE TABLE series (
 	submitter_id INTEGER REFERENCES people(id),
 	cover_id INTEGER REFERENCES messages(id),
 	name TEXT NOT NULL,        -- cover subject, else first patch's, no prefixes
+	norm_name TEXT NOT NULL,   -- name lower-cased, white space folded
 	version INTEGER NOT NULL DEFAULT 1,
 	total INTEGER NOT NULL DEFAULT 1,
 	received INTEGER NOT NULL DEFAULT 0,     -- patches present
@@ -72,7 +73,7 @@ CREATE TABLE series (
 	supersedes_id INTEGER REFERENCES series(id),
 	superseded_by_id INTEGER REFERENCES series(id)
 );
-CREATE INDEX series_submitter ON series(submitter_id, date);
+CREATE INDEX series_submitter ON series(submitter_id, norm_name, date);
 CREATE INDEX series_date ON series(date);
 CREATE INDEX series_list ON series(list_id, date);
 
