@@ -5,6 +5,7 @@
 #include "common/util.h"
 #include "release/advisory.h"
 #include "release/seccheck.h"
+#include "release/secmatch.h"
 #include "release/secissue.h"
 
 #include <stdio.h>
@@ -16,6 +17,7 @@ static const char usage[] =
 	"       steward security list [--json]\n"
 	"       steward security show N [--json]\n"
 	"       steward security check N [--json]\n"
+	"       steward security match [N|all] [--json|--html]\n"
 	"       steward security issue add --reporter R --summary S "
 	"[FIELDS] [--json]\n"
 	"       steward security issue update ID [FIELDS] [--note TEXT]\n"
@@ -23,7 +25,10 @@ static const char usage[] =
 	"\n"
 	"Advisories: import xsaN.meta recipes with advisory-N.txt and their\n"
 	"patches from DIR; check that advisory N's patches (after those of\n"
-	"its prerequisites) apply on every supported version and tree.\n"
+	"its prerequisites) apply on every supported version and tree; match\n"
+	"shows which branches already carry each fix (run 'steward trees\n"
+	"sync' first): applied, partial (k of n), missing, not-applicable,\n"
+	"prerequisite-missing, with the commits found and how.\n"
 	"\n"
 	"Embargoed issues (private: never published), FIELDS are\n"
 	"  --reporter R --summary S --affected VERSIONS --cve CVE\n"
@@ -36,6 +41,7 @@ struct sec_opts {
 	const char *note;
 	const char *author;
 	bool json;
+	bool html;
 };
 
 static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
@@ -43,6 +49,7 @@ static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"html", no_argument, NULL, 'H'},
 		{"reporter", required_argument, NULL, 'r'},
 		{"summary", required_argument, NULL, 's'},
 		{"affected", required_argument, NULL, 'a'},
@@ -69,6 +76,9 @@ static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
 			return 1;
 		case 'j':
 			o->json = true;
+			break;
+		case 'H':
+			o->html = true;
 			break;
 		case 'r':
 			o->f.reporter = optarg;
@@ -207,6 +217,51 @@ static int print_check(json_t *cells, bool json)
 	return 0;
 }
 
+static int cmd_match(int argc, char **argv, struct st_ctx *ctx,
+		     const struct sec_opts *o)
+{
+	struct st_buf html = ST_BUF_INIT;
+	struct st_store *s;
+	json_t *cells = NULL, *c;
+	int64_t n = 0;
+	size_t i;
+	int rc;
+
+	if (optind < argc && strcmp(argv[optind], "all") &&
+	    need_number(ctx, argc, argv, &n) < 0)
+		return ST_EUSAGE;
+	s = st_ctx_store(ctx, true);
+	if (!s)
+		return ctx->err.code;
+	rc = rel_secmatch_run(s, ctx->config, n, &cells, &ctx->err);
+	if (rc < 0)
+		return rc;
+	if (o->json) {
+		st_json_print(stdout, cells, 1);
+	} else if (o->html) {
+		rel_secmatch_html(&html, cells);
+		fwrite(html.buf, 1, html.len, stdout);
+		st_buf_release(&html);
+	} else {
+		json_array_foreach(cells, i, c)
+		{
+			printf("XSA-%-5lld %-8s %-6s %-16s %s (%lld of %lld)\n",
+			       (long long)json_integer_value(
+				       json_object_get(c, "advisory")),
+			       json_string_value(json_object_get(c, "version")),
+			       json_string_value(json_object_get(c, "tree")),
+			       json_string_value(json_object_get(c, "branch")),
+			       json_string_value(json_object_get(c, "state")),
+			       (long long)json_integer_value(
+				       json_object_get(c, "matched")),
+			       (long long)json_integer_value(
+				       json_object_get(c, "total")));
+		}
+	}
+	json_decref(cells);
+	return 0;
+}
+
 int cmd_security(int argc, char **argv, struct st_ctx *ctx)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -221,8 +276,9 @@ int cmd_security(int argc, char **argv, struct st_ctx *ctx)
 	if (!strcmp(sub, "issue"))
 		return cmd_issue(argc - 1, argv + 1, ctx);
 	if (strcmp(sub, "import") && strcmp(sub, "list") &&
-	    strcmp(sub, "show") && strcmp(sub, "check"))
-		return st_ctx_usage_error(ctx, usage, *sub ? "unknown subcommand '%s'" : "which subcommand?%s", sub);
+	    strcmp(sub, "show") && strcmp(sub, "check") && strcmp(sub, "match"))
+		return st_ctx_usage_error(ctx, usage, "unknown subcommand '%s'",
+					  sub);
 	rc = parse_opts(argc - 1, argv + 1, ctx, &o);
 	if (rc)
 		return rc > 0 ? 0 : rc;
@@ -241,6 +297,8 @@ int cmd_security(int argc, char **argv, struct st_ctx *ctx)
 			       argv[optind]);
 		return rc;
 	}
+	if (!strcmp(sub, "match"))
+		return cmd_match(argc, argv, ctx, &o);
 	if (strcmp(sub, "list") && need_number(ctx, argc, argv, &n) < 0)
 		return ST_EUSAGE;
 	s = st_ctx_store(ctx, strcmp(sub, "check") != 0);
