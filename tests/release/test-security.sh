@@ -132,6 +132,46 @@ run security import bad
 expect_rc 1 "wrong number"
 expect_err "xsa7.meta: XSA: expected the number in the file name"
 
+# Which branches already carry the fixes: master has XSA-1 as published
+# (patch-id), 4.19 under another title with the marker, 4.18 not at all;
+# XSA-2 landed on 4.19 without a marker, found by subject and diff.
+cd xen
+git apply ../adv/xsa1.patch && git commit -qam "fix b"
+git checkout -q stable-4.19
+git apply ../adv/xsa1.patch && git commit -qam "b: make it new" -m "This is XSA-1."
+git apply ../adv/xsa2-4.19.patch && git commit -qam "fix a on 4.19" -m "Reviewed-by: R <r@example.org>"
+git checkout -q master
+cd ..
+cat >adv/xsa3.patch <<'P'
+Subject: [PATCH] third fix
+
+diff --git a/a.c b/a.c
+--- a/a.c
++++ b/a.c
+@@ -1,3 +1,3 @@
+-line 1
++line 1 fixed
+ line 2
+ line 3
+P
+cat >adv/xsa3.meta <<M
+{"XSA": 3, "SupportedVersions": ["4.18"], "Trees": ["xen"],
+ "Recipes": {"4.18": $(recipe '[1]' '["xsa3.patch"]')}}
+M
+run security import adv
+expect_rc 0 "re-import"
+printf '[tree "xen"]\n\tpath = xen\n\tbranch = master\n\tbranch = stable-4.19\n\tbranch = stable-4.18\n' >steward.conf
+run trees sync
+expect_rc 0 "trees sync"
+run security match all --json
+expect_rc 0 "match"
+expect_json "[(c['advisory'], c['version'], c['state']) for c in j] == [(1, 'master', 'applied'), (1, '4.19', 'applied'), (1, '4.18', 'missing'), (2, 'master', 'missing'), (2, '4.19', 'applied'), (3, '4.18', 'prerequisite-missing')]"
+expect_json "[p['method'] for c in j for p in c['patches'] if p['commit']] == ['patch-id', 'marker', 'subject+diff']"
+run security match 1 --html
+expect_rc 0 "match html"
+expect_out "<table"
+expect_out ">missing<"
+
 # Embargoed issues, with an append-only audit log.
 run security issue add --reporter "Eve <eve@example.org>" --summary "overflow in a.c" --public 2030-01-01 --author alice
 expect_rc 0 "issue add"
