@@ -27,6 +27,8 @@ struct command {
 static const struct command commands[] = {
 	{"config", cmd_config, "show the configuration Steward would use"},
 	{"ingest", cmd_ingest, "bring mailing-list archives into the store"},
+	{"parse", cmd_parse,
+	 "parse mail without storing it, one JSON line per message"},
 	{"security", cmd_security,
 	 "security advisories, their branch checks, embargoed issues"},
 	{"series", cmd_series, "list patch series or show one"},
