@@ -44,7 +44,7 @@ struct ts_server {
 	int requests; /* served so far */
 };
 
-static void ts_send(int fd, const void *p, size_t len)
+static inline void ts_send(int fd, const void *p, size_t len)
 {
 	const char *c = p;
 
@@ -60,14 +60,14 @@ static void ts_send(int fd, const void *p, size_t len)
 	}
 }
 
-static void ts_sendstr(int fd, const char *s)
+static inline void ts_sendstr(int fd, const char *s)
 {
 	ts_send(fd, s, strlen(s));
 }
 
 /* Copy the value of header name into out; false when absent. */
-static bool ts_header(const struct ts_request *req, const char *name, char *out,
-		      size_t size)
+static inline bool ts_header(const struct ts_request *req, const char *name,
+			     char *out, size_t size)
 {
 	size_t nl = strlen(name);
 	const char *p = strstr(req->head, "\r\n");
@@ -99,8 +99,8 @@ static bool ts_header(const struct ts_request *req, const char *name, char *out,
 
 /* Send a complete response with a body and optional extra header lines
  * (each ending in "\r\n"). */
-static void ts_respond(int fd, int status, const char *extra, const void *body,
-		       size_t len)
+static inline void ts_respond(int fd, int status, const char *extra,
+			      const void *body, size_t len)
 {
 	char head[1024];
 
@@ -114,7 +114,7 @@ static void ts_respond(int fd, int status, const char *extra, const void *body,
 }
 
 /* Wait until the client hangs up (or 5 s): a server that never answers. */
-static void ts_hang(int fd)
+static inline void ts_hang(int fd)
 {
 	struct pollfd p = {fd, POLLIN, 0};
 	char c[256];
@@ -123,7 +123,7 @@ static void ts_hang(int fd)
 		;
 }
 
-static bool ts_read_head(struct ts_request *req)
+static inline bool ts_read_head(struct ts_request *req)
 {
 	size_t len = 0;
 	char *end = NULL;
@@ -166,7 +166,7 @@ static bool ts_read_head(struct ts_request *req)
 	return true;
 }
 
-static void *ts_loop(void *arg)
+static inline void *ts_loop(void *arg)
 {
 	struct ts_server *s = arg;
 
@@ -200,7 +200,7 @@ static void *ts_loop(void *arg)
 }
 
 /* Start serving on an ephemeral loopback port. */
-static void ts_start(struct ts_server *s, ts_handler handler, void *data)
+static inline void ts_start(struct ts_server *s, ts_handler handler, void *data)
 {
 	struct sockaddr_in a = {0};
 	socklen_t alen = sizeof(a);
@@ -225,7 +225,7 @@ static void ts_start(struct ts_server *s, ts_handler handler, void *data)
 		abort();
 }
 
-static void ts_stop(struct ts_server *s)
+static inline void ts_stop(struct ts_server *s)
 {
 	if (write(s->stop[1], "x", 1) != 1)
 		abort();
