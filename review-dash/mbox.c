@@ -75,7 +75,7 @@ size_t rd_mbox_skipped(const struct rd_mbox *m)
 
 /*
  * The next separator at or after scan: the index of the '\n' that ends a
- * blank line and is followed by "From ", or SIZE_MAX. *end gets the end
+ * blank line and is followed by "From ", or SIZE_MAX. *end is set to the end
  * of the message before it (the blank line, LF or CRLF, excluded). The
  * line before ms always counts as ended: ms follows a From line's '\n'
  * or starts the stream.

@@ -154,7 +154,7 @@ static void test_etag_then_not_modified(void **state)
 	assert_int_equal(body.len, 0);
 	assert_string_equal(r.etag, "\"v1\"");
 
-	/* A stale validator gets the full body again. */
+	/* A stale validator brings the full body again. */
 	f->opts.etag = "\"v0\"";
 	st_http_response_release(&r);
 	assert_int_equal(

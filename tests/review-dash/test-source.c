@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -646,6 +647,119 @@ static void test_public_inbox(void **state)
 	git_libgit2_shutdown();
 }
 
+/* Requests handed to git http-backend as CGI: the smart HTTP protocol,
+ * the only one libgit2 speaks, for a mirror over http://. */
+static void serve_git(struct ts_request *req, void *data)
+{
+	const char *root = data;
+	static const char backend[] = "/usr/lib/git-core/git-http-backend";
+	char clen[64] = "", ctype[128] = "", env[6][1200];
+	char *envp[8], *q, *argv[] = {(char *)backend, NULL};
+	struct st_buf in = ST_BUF_INIT, out = ST_BUF_INIT, resp = ST_BUF_INIT;
+	int pin[2], pout[2], status = 200;
+	size_t want = 0, hl;
+	char buf[65536], *end;
+	ssize_t n;
+	pid_t pid;
+
+	ts_header(req, "Content-Length", clen, sizeof(clen));
+	ts_header(req, "Content-Type", ctype, sizeof(ctype));
+	want = (size_t)strtoul(clen, NULL, 10);
+	st_buf_add(&in, req->body, req->body_len);
+	while (in.len < want && (n = recv(req->fd, buf, sizeof(buf), 0)) > 0)
+		st_buf_add(&in, buf, (size_t)n);
+	q = strchr(req->path, '?');
+	if (q)
+		*q++ = '\0';
+	snprintf(env[0], sizeof(env[0]), "GIT_PROJECT_ROOT=%s", root);
+	snprintf(env[1], sizeof(env[1]), "PATH_INFO=%s", req->path);
+	snprintf(env[2], sizeof(env[2]), "QUERY_STRING=%s", q ? q : "");
+	snprintf(env[3], sizeof(env[3]), "REQUEST_METHOD=%s", req->method);
+	snprintf(env[4], sizeof(env[4]), "CONTENT_TYPE=%s", ctype);
+	snprintf(env[5], sizeof(env[5]), "CONTENT_LENGTH=%zu", in.len);
+	for (int i = 0; i < 6; i++)
+		envp[i] = env[i];
+	envp[6] = "GIT_HTTP_EXPORT_ALL=1";
+	envp[7] = NULL;
+	assert_int_equal(pipe(pin), 0);
+	assert_int_equal(pipe(pout), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pin[0], 0);
+		dup2(pout[1], 1);
+		dup2(open("/dev/null", O_WRONLY), 2); /* "not a repository" */
+		close(pin[1]);
+		close(pout[0]);
+		execve(backend, argv, envp);
+		_exit(127);
+	}
+	close(pin[0]);
+	close(pout[1]);
+	if (write(pin[1], in.buf, in.len) != (ssize_t)in.len)
+		print_message("short write to git http-backend\n");
+	close(pin[1]);
+	while ((n = read(pout[0], buf, sizeof(buf))) > 0)
+		st_buf_add(&out, buf, (size_t)n);
+	close(pout[0]);
+	waitpid(pid, NULL, 0);
+	/* CGI head: "Status: NNN ..." and headers, then a blank line. */
+	end = strstr(out.buf, "\r\n\r\n");
+	hl = end ? (size_t)(end - out.buf) + 2 : 0;
+	if (end && !strncmp(out.buf, "Status: ", 8))
+		status = (int)strtol(out.buf + 8, NULL, 10);
+	st_buf_add(&resp, out.buf, hl);
+	ts_respond(req->fd, status, resp.buf, end ? end + 4 : "",
+		   end ? out.len - hl - 2 : 0);
+	st_buf_release(&in);
+	st_buf_release(&out);
+	st_buf_release(&resp);
+}
+
+static void test_public_inbox_over_http(void **state)
+{
+	const char *root = path_of("pi");
+	char *mirror = strdup(path_of("mirror")), url[300], *end;
+	git_repository *e0, *e1;
+	struct ts_server srv;
+	struct got g;
+
+	if (access("/usr/lib/git-core/git-http-backend", X_OK) != 0)
+		fail_msg("git http-backend is missing (ci/setup installs git)");
+	git_libgit2_init();
+	e0 = pi_epoch(root, 0);
+	e1 = pi_epoch(root, 1);
+	pi_commit(e0, "m", "Subject: m1\n\none\n");
+	pi_commit(e0, "d", "Subject: m1\n\none\n");
+	pi_commit(e1, "m", "Subject: m2\n\ntwo\n");
+	ts_start(&srv, serve_git, tmp);
+	snprintf(url, sizeof(url), "%s/pi/", srv.base);
+	assert_int_equal(collect(&g, url, NULL, mirror, 0, -1), 0);
+	assert_string_equal(g.kind, "public-inbox");
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.event[1], RD_SOURCE_DELETE);
+	assert_string_equal(g.msg[2], "Subject: m2\n\ntwo\n");
+	end = strdup(g.state);
+	got_release(&g);
+
+	/* Fetched again: only what is new upstream. */
+	pi_commit(e1, "m", "Subject: m3\n\nthree\n");
+	assert_int_equal(collect(&g, url, end, mirror, 0, -1), 0);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.msg[0], "Subject: m3\n\nthree\n");
+	got_release(&g);
+
+	/* Nothing there at all. */
+	snprintf(url, sizeof(url), "%s/none/", srv.base);
+	assert_true(collect(&g, url, NULL, mirror, 0, -1) < 0);
+	ts_stop(&srv);
+	free(end);
+	free(mirror);
+	git_repository_free(e0);
+	git_repository_free(e1);
+	git_libgit2_shutdown();
+}
+
 /* The served archive and what the server saw. */
 struct archive {
 	struct st_buf body;
@@ -739,6 +853,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stdin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_public_inbox, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_public_inbox_over_http,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_mbox, setup,
 						teardown),
 	};
