@@ -391,6 +391,12 @@ int st_http_get_file(struct st_http_response *out, const char *url,
 		goto out;
 	}
 	rc = run(out, url, opts, &s, err);
+	/* On disk before the rename: a crash must not leave a short file
+	 * that a later 304 would vouch for. */
+	if (rc == 0 && !out->not_modified &&
+	    (fflush(s.file) != 0 || fsync(fileno(s.file)) != 0))
+		rc = st_error_set(err, ST_ERROR, "cannot write '%s': %s",
+				  tmp.buf, strerror(errno));
 	if (fclose(s.file) != 0 && rc == 0)
 		rc = st_error_set(err, ST_ERROR, "cannot write '%s': %s",
 				  tmp.buf, strerror(errno));
