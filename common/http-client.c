@@ -58,6 +58,7 @@ void st_http_response_release(struct st_http_response *r)
 	free(r->last_modified);
 	free(r->content_type);
 	free(r->location);
+	free(r->content_range);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -67,7 +68,9 @@ static void reset_headers(struct st_http_response *r)
 	free(r->last_modified);
 	free(r->content_type);
 	free(r->location);
+	free(r->content_range);
 	r->etag = r->last_modified = r->content_type = r->location = NULL;
+	r->content_range = NULL;
 }
 
 static size_t write_cb(char *p, size_t size, size_t n, void *data)
@@ -132,6 +135,8 @@ static size_t header_cb(char *p, size_t size, size_t n, void *data)
 		{"content-type:",
 		 offsetof(struct st_http_response, content_type)},
 		{"location:", offsetof(struct st_http_response, location)},
+		{"content-range:",
+		 offsetof(struct st_http_response, content_range)},
 	};
 
 	/* A status line starts a new response (redirect, 100 Continue):
@@ -238,6 +243,8 @@ static int setup(CURL *h, struct curl_slist **hdrs, const char *url,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, t->sink);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, t->resp);
+	if (o->range)
+		curl_easy_setopt(h, CURLOPT_RANGE, o->range);
 	if (o->max_size)
 		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 				 (curl_off_t)o->max_size);

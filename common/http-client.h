@@ -29,6 +29,9 @@ struct st_http_opts {
 	const char *etag;	 /* sent as If-None-Match, or NULL */
 	const char *last_modified; /* sent as If-Modified-Since, or NULL */
 	const char *user_agent;	   /* NULL: "steward/VERSION" */
+	/* "START-[END]", sent as Range: bytes=...; a 206 answer is then a
+	 * success, to be checked against content_range. */
+	const char *range;
 };
 
 /*
@@ -43,7 +46,8 @@ struct st_http_response {
 	char *etag;	     /* new validator, to send next time */
 	char *last_modified; /* new validator, to send next time */
 	char *content_type;
-	char *location; /* of a redirect not followed */
+	char *location;	     /* of a redirect not followed */
+	char *content_range; /* of a 206: "bytes START-END/TOTAL" */
 };
 
 /* Empty a response to reuse or drop it. */

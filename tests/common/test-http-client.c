@@ -84,6 +84,25 @@ static void handle(struct ts_request *req, void *data)
 			return;
 		}
 		ts_respond(req->fd, 200, NULL, "whole", 5);
+	} else if (!strcmp(req->path, "/range")) {
+		static const char digits[] = "0123456789";
+		char extra[128];
+		long from;
+
+		if (!ts_header(req, "Range", v, sizeof(v)) ||
+		    strncmp(v, "bytes=", 6)) {
+			ts_respond(req->fd, 200, NULL, digits, 10);
+			return;
+		}
+		from = strtol(v + 6, NULL, 10);
+		if (from < 0 || from > 9) {
+			ts_respond(req->fd, 416, NULL, NULL, 0);
+			return;
+		}
+		snprintf(extra, sizeof(extra),
+			 "Content-Range: bytes %ld-9/10\r\n", from);
+		ts_respond(req->fd, 206, extra, digits + from,
+			   (size_t)(10 - from));
 	} else if (!strcmp(req->path, "/redirect")) {
 		ts_respond(req->fd, 302, "Location: /etag\r\n", NULL, 0);
 	} else if (!strcmp(req->path, "/redirect-ftp")) {
@@ -395,6 +414,36 @@ static void test_to_file(void **state)
 	rmdir(dir);
 }
 
+static void test_range(void **state)
+{
+	struct fixture *f = *state;
+	struct st_http_response r;
+	struct st_buf body = ST_BUF_INIT;
+	struct st_error err = ST_ERROR_INIT;
+
+	f->opts.range = "4-";
+	assert_int_equal(
+		st_http_get(&r, url(f, "/range"), &f->opts, &body, &err), 0);
+	assert_int_equal(r.status, 206);
+	assert_string_equal(body.buf, "456789");
+	assert_string_equal(r.content_range, "bytes 4-9/10");
+	st_http_response_release(&r);
+	f->opts.range = "12-";
+	assert_int_equal(
+		st_http_get(&r, url(f, "/range"), &f->opts, &body, &err),
+		ST_ERROR);
+	assert_int_equal(r.status, 416);
+	st_http_response_release(&r);
+	f->opts.range = NULL;
+	assert_int_equal(
+		st_http_get(&r, url(f, "/range"), &f->opts, &body, &err), 0);
+	assert_int_equal(r.status, 200);
+	assert_null(r.content_range);
+	assert_string_equal(body.buf, "0123456789");
+	st_http_response_release(&r);
+	st_buf_release(&body);
+}
+
 static int count_cb(void *data, const char *p, size_t len, struct st_error *err)
 {
 	size_t *n = data;
@@ -452,6 +501,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_to_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_range, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

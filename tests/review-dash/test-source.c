@@ -32,7 +32,7 @@
 
 #include <cmocka.h>
 
-#define MAXMSG 64
+#define MAXMSG 256
 
 /* Everything a source gave, copied. */
 struct got {
@@ -764,39 +764,67 @@ static void test_public_inbox_over_http(void **state)
 struct archive {
 	struct st_buf body;
 	int full;	  /* 200 answers */
+	int partial;	  /* 206 answers */
 	int not_modified; /* 304 answers */
+	size_t sent;	  /* body bytes sent */
 };
 
 static void serve_archive(struct ts_request *req, void *data)
 {
 	struct archive *a = data;
-	char etag[64], v[64], extra[128];
+	char etag[64], v[64], extra[256];
+	uint64_t h = 14695981039346656037u;
+	long from;
 
 	if (strcmp(req->path, "/list/all.mbox")) {
 		ts_respond(req->fd, 404, NULL, "no", 2);
 		return;
 	}
-	snprintf(etag, sizeof(etag), "\"%zu\"", a->body.len);
+	for (size_t i = 0; i < a->body.len; i++)
+		h = (h ^ (unsigned char)a->body.buf[i]) * 1099511628211u;
+	snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)h);
 	if (ts_header(req, "If-None-Match", v, sizeof(v)) && !strcmp(v, etag)) {
 		a->not_modified++;
 		ts_sendstr(req->fd, "HTTP/1.1 304 Not Modified\r\n"
 				    "Connection: close\r\n\r\n");
 		return;
 	}
+	if (ts_header(req, "Range", v, sizeof(v)) && !strncmp(v, "bytes=", 6)) {
+		from = strtol(v + 6, NULL, 10);
+		if (from < 0 || (size_t)from >= a->body.len) {
+			ts_respond(req->fd, 416, NULL, NULL, 0);
+			return;
+		}
+		a->partial++;
+		a->sent += a->body.len - (size_t)from;
+		snprintf(extra, sizeof(extra),
+			 "ETag: %s\r\nContent-Range: bytes %ld-%zu/%zu\r\n",
+			 etag, from, a->body.len - 1, a->body.len);
+		ts_respond(req->fd, 206, extra, a->body.buf + from,
+			   a->body.len - (size_t)from);
+		return;
+	}
 	a->full++;
+	a->sent += a->body.len;
 	snprintf(extra, sizeof(extra), "ETag: %s\r\n", etag);
 	ts_respond(req->fd, 200, extra, a->body.buf, a->body.len);
 }
 
 static void test_http_mbox(void **state)
 {
-	struct archive a = {ST_BUF_INIT, 0, 0};
+	struct archive a = {ST_BUF_INIT, 0, 0, 0, 0};
 	struct ts_server srv;
 	struct got g;
 	char url[128], *saved;
 	const char *mirror = path_of("mirror");
+	size_t sent;
 
 	five(&a.body, "h");
+	/* Longer than the 4 KiB asked again on a change. */
+	for (int i = 0; i < 100; i++)
+		st_buf_addf(&a.body, "From f@y x\nSubject: filler %d\n\n%s\n\n",
+			    i,
+			    "a line of filler text to make the archive long");
 	ts_start(&srv, serve_archive, &a);
 	snprintf(url, sizeof(url), "%s/list/all.mbox", srv.base);
 	assert_int_equal(collect(&g, url, NULL, mirror, 0, 3), 0);
@@ -809,7 +837,7 @@ static void test_http_mbox(void **state)
 	/* Not modified: the mirror copy gives the rest. */
 	assert_int_equal(collect(&g, url, saved, mirror, 0, -1), 0);
 	assert_int_equal(a.not_modified, 1);
-	assert_int_equal(g.n, 2);
+	assert_int_equal(g.n, 102);
 	assert_string_equal(g.msg[1], "Subject: h5\n\nbody 5\n");
 	free(saved);
 	saved = strdup(g.state);
@@ -819,12 +847,27 @@ static void test_http_mbox(void **state)
 	assert_int_equal(g.n, 0);
 	got_release(&g);
 
-	/* Grown: downloaded again, only the new message read. */
+	/* Grown: only the tail is fetched, only the new message read. */
 	st_buf_addstr(&a.body, "From n@y x\nSubject: new\n\nfresh\n\n");
+	sent = a.sent;
 	assert_int_equal(collect(&g, url, saved, mirror, 0, -1), 0);
-	assert_int_equal(a.full, 2);
+	assert_int_equal(a.full, 1);
+	assert_int_equal(a.partial, 1);
+	assert_true(a.sent - sent < 4200);
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.msg[0], "Subject: new\n\nfresh\n");
+	free(saved);
+	saved = strdup(g.state);
+	got_release(&g);
+
+	/* Rewritten at the end: the tail differs, so a full download, and
+	 * reading starts again. */
+	a.body.buf[a.body.len - 3] = 'F';
+	assert_int_equal(collect(&g, url, saved, mirror, 0, -1), 0);
+	assert_int_equal(a.partial, 2);
+	assert_int_equal(a.full, 2);
+	assert_int_equal(g.n, 106);
+	assert_string_equal(g.msg[105], "Subject: new\n\nfresF\n");
 	got_release(&g);
 
 	/* No mirror; a missing archive (404 is not retried). */
