@@ -16,6 +16,7 @@
 static const char usage[] =
 	"usage: steward trees add NAME PATH-OR-URL [--branch B]...\n"
 	"       steward trees list [--json]\n"
+	"       steward trees match [--full] [--json]\n"
 	"       steward trees sync [NAME] [--json]\n"
 	"       steward trees where MSGID-OR-OID [--json]\n"
 	"\n"
@@ -24,17 +25,21 @@ static const char usage[] =
 	"  add      add [tree \"NAME\"] to the configuration; the first\n"
 	"           --branch is the main one (default: the current branch)\n"
 	"  list     the configured trees and their branches\n"
+	"  match    match posted patches to indexed commits again (after\n"
+	"           ingest; --full looks at every patch and commit)\n"
 	"  sync     index new commits of one tree (default: all), then\n"
 	"           match posted patches to commits\n"
 	"  where    every branch that carries a patch or a commit, directly\n"
 	"           or as a backport\n"
 	"\n"
 	"  --branch B    a branch to index (add; repeatable)\n"
+	"  --full        match everything, not only what is new (match)\n"
 	"  --json        print JSON\n"
 	"  --config FILE read FILE instead of ./steward.conf\n";
 
 struct trees_opts {
 	bool json;
+	bool full;
 	const char **branches;
 	size_t nbranches;
 };
@@ -46,17 +51,20 @@ static int parse(int argc, char **argv, struct st_ctx *ctx,
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"branch", required_argument, NULL, 'b'},
+		{"full", no_argument, NULL, 'f'},
 		ST_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ":vqhjb:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":vqhjfb:", opts, NULL)) != -1) {
 		if (c == 'h')
 			return st_opt_help(usage) + 1;
 		if (c == 'j') {
 			o->json = true;
+		} else if (c == 'f') {
+			o->full = true;
 		} else if (c == 'b' && branches) {
 			o->branches =
 				st_xreallocarray(o->branches, o->nbranches + 1,
@@ -174,6 +182,50 @@ out:
 	names_free(&n);
 	free(db);
 	return rc > 0 ? 0 : rc;
+}
+
+static int trees_match(int argc, char **argv, struct st_ctx *ctx)
+{
+	struct trees_opts o = {0};
+	struct rd_match_stats st;
+	struct st_store *store;
+	json_t *j;
+	int rc = parse(argc, argv, ctx, &o, false);
+
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	if (optind < argc)
+		return st_ctx_usage_error(
+			ctx, usage, "unexpected argument '%s'", argv[optind]);
+	store = st_ctx_store(ctx, false);
+	if (!store)
+		return ctx->err.code;
+	rc = st_store_begin(store, &ctx->err);
+	if (rc == 0)
+		rc = rd_match_run(store, o.full ? RD_MATCH_FULL : 0, &st,
+				  &ctx->err);
+	if (rc == 0)
+		rc = st_store_commit(store, &ctx->err);
+	else
+		st_store_rollback(store);
+	if (rc < 0)
+		return rc;
+	j = json_object();
+	st_json_set_int(j, "links_added", st.links_added);
+	st_json_set_int(j, "backports_linked", st.backports_linked);
+	st_json_set_int(j, "patches_accepted", st.patches_accepted);
+	st_json_set_int(j, "series_accepted", st.series_accepted);
+	if (o.json)
+		st_json_print(stdout, j, 1);
+	else
+		printf("%lld new links, %lld backports linked, %lld patches "
+		       "and %lld series accepted\n",
+		       (long long)st.links_added,
+		       (long long)st.backports_linked,
+		       (long long)st.patches_accepted,
+		       (long long)st.series_accepted);
+	json_decref(j);
+	return 0;
 }
 
 static int trees_sync(int argc, char **argv, struct st_ctx *ctx)
@@ -307,10 +359,8 @@ struct subcommand {
 
 /* Sorted by name. */
 static const struct subcommand subcommands[] = {
-	{"add", trees_add},
-	{"list", trees_list},
-	{"sync", trees_sync},
-	{"where", trees_where},
+	{"add", trees_add},   {"list", trees_list},   {"match", trees_match},
+	{"sync", trees_sync}, {"where", trees_where},
 };
 
 int cmd_trees(int argc, char **argv, struct st_ctx *ctx)
