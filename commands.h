@@ -13,5 +13,6 @@ int cmd_ingest(int argc, char **argv, struct st_ctx *ctx);
 int cmd_parse(int argc, char **argv, struct st_ctx *ctx);
 int cmd_security(int argc, char **argv, struct st_ctx *ctx);
 int cmd_series(int argc, char **argv, struct st_ctx *ctx);
+int cmd_trees(int argc, char **argv, struct st_ctx *ctx);
 
 #endif

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{"security", cmd_security,
 	 "security advisories, their branch checks, embargoed issues"},
 	{"series", cmd_series, "list patch series or show one"},
+	{"trees", cmd_trees, "index git trees, match patches to commits"},
 };
 
 static const char usage[] =

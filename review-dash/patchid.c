@@ -1,180 +1,232 @@
 /*
- * patchid.c: `git patch-id --stable` over diff text (git's
- * builtin/patch-id.c, get_one_patchid): each file's header and hunk lines,
- * white space removed and hunk line numbers ignored, are hashed with SHA-1,
- * and the per-file hashes are summed bytewise with carry. Only the text
- * after the first "diff " line counts. Binary diffs hash their index ids.
+ * patchid.c: `git patch-id --stable` over diff text, following git 2.39's
+ * builtin/patch-id.c line by line: text before the first "diff " line is
+ * ignored, "index" lines are skipped (their ids only count for binary
+ * files), white space is removed from every other line, hunk headers are
+ * parsed for their line counts only, and each file's SHA-1 is added into
+ * the result as a 160-bit number (--stable), so file order does not
+ * matter. SHA-1 comes from nettle.
  */
 #include "review-dash/patchid.h"
 
-#include <glib.h>
+#include <nettle/sha1.h>
+
+#include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
-struct pid {
-	GChecksum *ctx;
-	unsigned char sum[20];
-	size_t hashed;
-};
+#define HEXSZ 40
 
-static void flush_file(struct pid *p)
+/* Add this file's digest into result with carry, then restart ctx
+ * (git's flush_one_hunk). */
+static void flush_one_hunk(uint8_t result[SHA1_DIGEST_SIZE],
+			   struct sha1_ctx *ctx)
 {
-	guint8 h[20];
-	gsize n = sizeof(h);
-	unsigned int carry = 0;
+	uint8_t hash[SHA1_DIGEST_SIZE];
+	unsigned carry = 0;
 
-	g_checksum_get_digest(p->ctx, h, &n);
-	g_checksum_reset(p->ctx);
-	for (int i = 0; i < 20; i++) {
-		carry += p->sum[i] + h[i];
-		p->sum[i] = (unsigned char)carry;
+	sha1_digest(ctx, sizeof(hash), hash); /* also re-initialises ctx */
+	for (int i = 0; i < SHA1_DIGEST_SIZE; ++i) {
+		carry += result[i] + hash[i];
+		result[i] = (uint8_t)carry;
 		carry >>= 8;
 	}
 }
 
-/* Hash line[0..n) with white space removed. */
-static void hash_line(struct pid *p, const char *l, size_t n)
+static bool starts_with(const char *line, size_t len, const char *prefix)
 {
-	char buf[256];
-	size_t o = 0;
+	size_t n = strlen(prefix);
 
-	for (size_t i = 0; i < n; i++) {
-		if (g_ascii_isspace(l[i]))
-			continue;
-		buf[o++] = l[i];
-		if (o == sizeof(buf)) {
-			g_checksum_update(p->ctx, (const guchar *)buf, o);
-			p->hashed += o;
-			o = 0;
-		}
-	}
-	g_checksum_update(p->ctx, (const guchar *)buf, o);
-	p->hashed += o;
+	return len >= n && !memcmp(line, prefix, n);
 }
 
-static bool starts(const char *l, size_t n, const char *s)
+static bool is_hex_oid(const char *p, size_t len)
 {
-	size_t k = strlen(s);
-
-	return n >= k && !memcmp(l, s, k);
+	if (len < HEXSZ)
+		return false;
+	for (size_t i = 0; i < HEXSZ; i++)
+		if (!isxdigit((unsigned char)p[i]))
+			return false;
+	return true;
 }
 
-/* "@@ -a,b +c,d @@": b and d (1 when absent). */
-static void hunk_counts(const char *l, size_t n, long *before, long *after)
+/* Parse "@@ -a[,b] +c[,d] @@" into the line counts b and d (1 when
+ * absent), like git's scan_hunk_header. */
+static void scan_hunk_header(const char *p, size_t len, int *before, int *after)
 {
-	const char *p = l + 4, *end = l + n;
-	long *which = before;
+	const char *end = p + len;
+	const char *q = p + 4;
+	long n[2] = {1, 1};
 
-	*before = *after = 1;
-	while (p < end && *p >= '0' && *p <= '9')
-		p++;
 	for (int k = 0; k < 2; k++) {
-		if (p < end && *p == ',') {
+		while (q < end && isdigit((unsigned char)*q))
+			q++;
+		if (q < end && *q == ',') {
 			long v = 0;
 
-			for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+			q++;
+			while (q < end && isdigit((unsigned char)*q)) {
 				if (v < 100000000)
-					v = v * 10 + (*p - '0');
-			*which = v;
+					v = v * 10 + (*q - '0');
+				q++;
+			}
+			n[k] = v;
 		}
 		if (k == 0) {
-			while (p < end && *p != '+')
-				p++;
-			if (p < end)
-				p++;
-			while (p < end && *p >= '0' && *p <= '9')
-				p++;
-			which = after;
+			if (q + 1 >= end || q[0] != ' ' || q[1] != '+')
+				break;
+			q += 2;
 		}
 	}
+	*before = (int)n[0];
+	*after = (int)n[1];
+}
+
+/* Hash the line without its white space; returns the count hashed. */
+static size_t hash_without_space(struct sha1_ctx *ctx, const char *line,
+				 size_t len)
+{
+	uint8_t tmp[256];
+	size_t n = 0, total = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (isspace(c))
+			continue;
+		tmp[n++] = c;
+		if (n == sizeof(tmp)) {
+			sha1_update(ctx, n, tmp);
+			total += n;
+			n = 0;
+		}
+	}
+	sha1_update(ctx, n, tmp);
+	return total + n;
+}
+
+/* The text of an "index A..B[ mode]" line's two ids, as git keeps them. */
+static void copy_index_ids(const char *line, size_t len, char *pre, char *post)
+{
+	const char *p = line + 6, *end = line + len;
+	const char *dots = NULL, *stop;
+	size_t n;
+
+	for (const char *q = line; q + 1 < end; q++)
+		if (q[0] == '.' && q[1] == '.') {
+			dots = q;
+			break;
+		}
+	if (!dots || dots < p)
+		return;
+	stop = memchr(dots, ' ', (size_t)(end - dots));
+	if (!stop) {
+		stop = end;
+		if (stop > dots + 2 && stop[-1] == '\n')
+			stop--;
+	}
+	n = (size_t)(dots - p);
+	if (n > HEXSZ)
+		n = HEXSZ;
+	memcpy(pre, p, n);
+	pre[n] = '\0';
+	p = dots + 2;
+	n = stop > p ? (size_t)(stop - p) : 0;
+	if (n > HEXSZ)
+		n = HEXSZ;
+	memcpy(post, p, n);
+	post[n] = '\0';
 }
 
 int rd_patch_id(char out[RD_PATCH_ID_HEXSZ], const char *diff, size_t len)
 {
-	struct pid p = {g_checksum_new(G_CHECKSUM_SHA1), {0}, 0};
-	long before = -1, after = -1;
-	char pre[64] = "", post[64] = "";
+	static const char hex[] = "0123456789abcdef";
+	uint8_t result[SHA1_DIGEST_SIZE] = {0};
+	char pre[HEXSZ + 1] = "", post[HEXSZ + 1] = "";
+	struct sha1_ctx ctx;
+	const char *p = diff, *end = diff + len;
+	int before = -1, after = -1;
 	bool binary = false;
-	size_t at = 0;
+	size_t patchlen = 0;
 
+	sha1_init(&ctx);
 	out[0] = '\0';
-	while (at < len) {
-		const char *l = diff + at, *nl = memchr(l, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - l) : len - at;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		const char *line = p, *rest = p;
+		size_t restlen = n;
 
-		at += n + 1;
-		if (!p.hashed && !starts(l, n, "diff "))
+		p += n;
+		if (starts_with(line, n, "diff-tree "))
+			rest = line + 10;
+		else if (starts_with(line, n, "commit "))
+			rest = line + 7;
+		else if (starts_with(line, n, "From "))
+			rest = line + 5;
+		else if (starts_with(line, n, "\\ ") && n > 12)
+			continue; /* "\ No newline at end of file" */
+		restlen = n - (size_t)(rest - line);
+		/* A commit id names the patch that follows: when it comes
+		 * after a diff, that diff is done. */
+		if (is_hex_oid(rest, restlen)) {
+			if (patchlen)
+				break;
+			continue;
+		}
+		/* Commit message and mail text before the diff. */
+		if (!patchlen && !starts_with(line, n, "diff "))
 			continue;
 		if (before == -1) {
-			if (starts(l, n, "GIT binary patch") ||
-			    starts(l, n, "Binary files")) {
+			if (starts_with(line, n, "GIT binary patch") ||
+			    starts_with(line, n, "Binary files")) {
 				binary = true;
 				before = 0;
-				g_checksum_update(p.ctx, (const guchar *)pre,
-						  strlen(pre));
-				g_checksum_update(p.ctx, (const guchar *)post,
-						  strlen(post));
-				flush_file(&p);
+				sha1_update(&ctx, strlen(pre), (uint8_t *)pre);
+				sha1_update(&ctx, strlen(post),
+					    (uint8_t *)post);
+				flush_one_hunk(result, &ctx);
 				continue;
-			} else if (starts(l, n, "index ")) {
-				const char *dots = memchr(l, '.', n);
-				const char *sp;
-
-				if (dots && dots + 2 < l + n &&
-				    dots[1] == '.') {
-					size_t a = (size_t)(dots - l) - 6;
-
-					sp = memchr(dots + 2, ' ',
-						    (size_t)(l + n - dots - 2));
-					size_t b = (size_t)((sp ? sp : l + n) -
-							    dots - 2);
-
-					if (a < sizeof(pre) &&
-					    b < sizeof(post)) {
-						memcpy(pre, l + 6, a);
-						pre[a] = '\0';
-						memcpy(post, dots + 2, b);
-						post[b] = '\0';
-					}
-				}
+			} else if (starts_with(line, n, "index ")) {
+				copy_index_ids(line, n, pre, post);
 				continue;
-			} else if (starts(l, n, "--- ")) {
+			} else if (starts_with(line, n, "--- ")) {
 				before = after = 1;
-			} else if (!n || !g_ascii_isalpha(l[0])) {
+			} else if (!isalpha((unsigned char)line[0])) {
 				break;
 			}
 		}
 		if (binary) {
-			if (starts(l, n, "diff ")) {
+			if (starts_with(line, n, "diff ")) {
 				binary = false;
-				before = after = -1;
-				pre[0] = post[0] = '\0';
-			} else {
-				continue;
+				before = -1;
 			}
+			continue;
 		}
 		if (before == 0 && after == 0) {
-			if (starts(l, n, "@@ -")) {
-				hunk_counts(l, n, &before, &after);
+			if (starts_with(line, n, "@@ -")) {
+				scan_hunk_header(line, n, &before, &after);
 				continue;
 			}
-			if (!starts(l, n, "diff "))
+			if (!starts_with(line, n, "diff "))
 				break;
-			flush_file(&p);
+			flush_one_hunk(result, &ctx);
 			before = after = -1;
-			pre[0] = post[0] = '\0';
 		}
-		if (n && (l[0] == '-' || l[0] == ' '))
+		if (line[0] == '-' || line[0] == ' ')
 			before--;
-		if (n && (l[0] == '+' || l[0] == ' '))
+		if (line[0] == '+' || line[0] == ' ')
 			after--;
-		hash_line(&p, l, n);
+		patchlen += hash_without_space(&ctx, line, n);
 	}
-	if (p.hashed || binary) {
-		flush_file(&p);
-		for (int i = 0; i < 20; i++)
-			g_snprintf(out + 2 * i, 3, "%02x", p.sum[i]);
+	flush_one_hunk(result, &ctx);
+	if (!patchlen)
+		return -1;
+	for (int i = 0; i < SHA1_DIGEST_SIZE; i++) {
+		out[2 * i] = hex[result[i] >> 4];
+		out[2 * i + 1] = hex[result[i] & 15];
 	}
-	g_checksum_free(p.ctx);
-	return out[0] ? 0 : -1;
+	out[HEXSZ] = '\0';
+	return 0;
 }

@@ -1,0 +1,1046 @@
+/*
+ * tree.c: syncing a git tree into the store (tree.h): opening or
+ * mirroring the repository, walking branches incrementally, indexing new
+ * commits on worker threads (each with its own repository handle) and
+ * writing them in batches, then keeping reachability exact and running
+ * matching. The diff text of a commit is made in tree-diff.c.
+ */
+#include "review-dash/tree.h"
+
+#include "common/log.h"
+#include "common/util.h"
+#include "common/xalloc.h"
+#include "review-dash/match.h"
+#include "review-dash/patchid.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Commits indexed, then written, per round (one transaction each). */
+#define BATCH 4096
+
+static const char *gitmsg(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown error";
+}
+
+/* Configuration */
+
+struct config_ctx {
+	struct rd_tree_config *t;
+};
+
+static int add_branch(const char *value, void *data)
+{
+	struct rd_tree_config *t = data;
+
+	t->branches = st_xreallocarray(t->branches, t->nbranches + 1,
+				       sizeof(*t->branches));
+	t->branches[t->nbranches++] = st_xstrdup(value);
+	return 0;
+}
+
+int rd_tree_config_load(struct rd_tree_config *out, const struct st_config *c,
+			const char *name, const char *store_path,
+			struct st_error *err)
+{
+	struct st_buf key = ST_BUF_INIT, def = ST_BUF_INIT;
+	char *tmp = st_xstrdup(store_path ? store_path : "steward.db");
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->name = st_xstrdup(name);
+	st_buf_addf(&key, "tree.%s.path", name);
+	out->path = st_config_get_path(c, key.buf, NULL);
+	st_buf_reset(&key);
+	st_buf_addf(&key, "tree.%s.url", name);
+	out->url = st_config_get_string(c, key.buf, NULL);
+	st_buf_reset(&key);
+	st_buf_addf(&key, "tree.%s.branch", name);
+	st_config_get_all(c, key.buf, add_branch, out);
+	st_buf_addf(&def, "%s/mirrors", dirname(tmp));
+	out->mirror_dir = st_config_get_path(c, "core.mirrors", def.buf);
+	if (!out->path && !out->url)
+		rc = st_error_set(err, ST_ENOTFOUND,
+				  "no tree '%s' in the configuration", name);
+	st_buf_release(&key);
+	st_buf_release(&def);
+	free(tmp);
+	if (rc < 0)
+		rd_tree_config_release(out);
+	return rc;
+}
+
+void rd_tree_config_release(struct rd_tree_config *t)
+{
+	for (size_t i = 0; i < t->nbranches; i++)
+		free(t->branches[i]);
+	free(t->branches);
+	free(t->name);
+	free(t->path);
+	free(t->url);
+	free(t->mirror_dir);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Opening and mirroring */
+
+static int mkdir_p(const char *path, struct st_error *err)
+{
+	char *p = st_xstrdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char saved = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			rc = st_error_set(err, ST_ERROR,
+					  "cannot create '%s': %s", p,
+					  strerror(errno));
+			break;
+		}
+		*s = saved;
+		if (!saved)
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+/* Remove path and everything under it, as far as possible (the
+ * leftovers of a failed first fetch). */
+static void rm_rf(const char *path)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *e;
+
+	if (lstat(path, &sb) < 0)
+		return;
+	if (S_ISDIR(sb.st_mode) && (d = opendir(path))) {
+		struct st_buf sub = ST_BUF_INIT;
+
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			st_buf_reset(&sub);
+			st_buf_addf(&sub, "%s/%s", path, e->d_name);
+			rm_rf(sub.buf);
+		}
+		closedir(d);
+		st_buf_release(&sub);
+		rmdir(path);
+		return;
+	}
+	unlink(path);
+}
+
+static int fetch_mirror(git_repository *repo, const char *url,
+			struct st_error *err)
+{
+	git_remote *remote = NULL;
+	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+	char *refspec = "+refs/heads/*:refs/heads/*";
+	git_strarray specs = {&refspec, 1};
+	int rc = 0;
+
+	fo.prune = GIT_FETCH_PRUNE;
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	if (git_remote_create_anonymous(&remote, repo, url) < 0 ||
+	    git_remote_fetch(remote, &specs, &fo, NULL) < 0)
+		rc = st_error_set(err, ST_ERROR, "cannot fetch '%s': %s", url,
+				  gitmsg());
+	git_remote_free(remote);
+	return rc;
+}
+
+/* Open the mirror of t->url, creating it (a bare repository filled by a
+ * first fetch, removed again when that fails) or fetching into it. */
+static int open_mirror(git_repository **repo, char **path,
+		       const struct rd_tree_config *t, struct st_error *err)
+{
+	struct st_buf p = ST_BUF_INIT, tmp = ST_BUF_INIT;
+	struct stat sb;
+	int rc;
+
+	st_buf_addf(&p, "%s/%s.git", t->mirror_dir, t->name);
+	if (stat(p.buf, &sb) == 0) {
+		if (git_repository_open_bare(repo, p.buf) < 0) {
+			rc = st_error_set(
+				err, ST_EINVALID,
+				"mirror '%s' is not a git repository: "
+				"%s",
+				p.buf, gitmsg());
+			goto out;
+		}
+		rc = fetch_mirror(*repo, t->url, err);
+		goto out;
+	}
+	rc = mkdir_p(t->mirror_dir, err);
+	if (rc < 0)
+		goto out;
+	st_buf_addf(&tmp, "%s.tmp", p.buf);
+	rm_rf(tmp.buf);
+	if (git_repository_init(repo, tmp.buf, 1) < 0) {
+		rc = st_error_set(err, ST_ERROR,
+				  "cannot create mirror '%s': %s", tmp.buf,
+				  gitmsg());
+		goto out;
+	}
+	rc = fetch_mirror(*repo, t->url, err);
+	git_repository_free(*repo);
+	*repo = NULL;
+	if (rc < 0 || rename(tmp.buf, p.buf) < 0) {
+		if (rc == 0)
+			rc = st_error_set(err, ST_ERROR,
+					  "cannot rename '%s': %s", tmp.buf,
+					  strerror(errno));
+		rm_rf(tmp.buf);
+		goto out;
+	}
+	if (git_repository_open_bare(repo, p.buf) < 0)
+		rc = st_error_set(err, ST_ERROR, "cannot open mirror '%s': %s",
+				  p.buf, gitmsg());
+out:
+	if (rc < 0) {
+		git_repository_free(*repo);
+		*repo = NULL;
+		st_buf_release(&p);
+	} else {
+		*path = st_buf_detach(&p, NULL);
+	}
+	st_buf_release(&tmp);
+	return rc;
+}
+
+static int open_tree(git_repository **repo, char **path,
+		     const struct rd_tree_config *t, struct st_error *err)
+{
+	*repo = NULL;
+	*path = NULL;
+	if (t->url)
+		return open_mirror(repo, path, t, err);
+	if (git_repository_open_ext(repo, t->path,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return st_error_set(err, ST_EINVALID,
+				    "'%s' is not a git repository (tree '%s')",
+				    t->path, t->name);
+	*path = st_xstrdup(git_repository_path(*repo));
+	return 0;
+}
+
+/* The commit a branch name points at: refs/heads/NAME, then whatever git
+ * would take the name for (a remote-tracking branch, a tag). */
+static int resolve_branch(git_oid *out, git_repository *repo, const char *tree,
+			  const char *name, struct st_error *err)
+{
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	struct st_buf full = ST_BUF_INIT;
+	int rc = 0;
+
+	st_buf_addf(&full, "refs/heads/%s", name);
+	if (git_reference_lookup(&ref, repo, full.buf) < 0 &&
+	    git_reference_dwim(&ref, repo, name) < 0) {
+		rc = st_error_set(err, ST_ENOTFOUND,
+				  "unknown branch '%s' in tree '%s'", name,
+				  tree);
+		goto out;
+	}
+	if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0) {
+		rc = st_error_set(
+			err, ST_EINVALID,
+			"branch '%s' in tree '%s' is not a commit: %s", name,
+			tree, gitmsg());
+		goto out;
+	}
+	git_oid_cpy(out, git_object_id(obj));
+out:
+	git_error_clear();
+	git_object_free(obj);
+	git_reference_free(ref);
+	st_buf_release(&full);
+	return rc;
+}
+
+/* Indexing one commit (worker threads) */
+
+struct job {
+	git_oid oid;
+	char *author_name, *author_email, *committer_name, *committer_email;
+	int64_t author_time, commit_time;
+	char *subject;
+	char *message;
+	bool is_merge;
+	char patch_id[RD_PATCH_ID_HEXSZ];
+	int rc;
+	struct st_error err;
+};
+
+static void job_release(struct job *j)
+{
+	free(j->author_name);
+	free(j->author_email);
+	free(j->committer_name);
+	free(j->committer_email);
+	free(j->subject);
+	free(j->message);
+}
+
+static void index_one(git_repository *repo, int abbrev, struct job *j)
+{
+	git_commit *c = NULL;
+	const git_signature *a, *m;
+	const char *s;
+
+	if (git_commit_lookup(&c, repo, &j->oid) < 0) {
+		j->rc = st_error_set(&j->err, ST_ERROR,
+				     "cannot read commit '%s': %s",
+				     git_oid_tostr_s(&j->oid), gitmsg());
+		return;
+	}
+	a = git_commit_author(c);
+	m = git_commit_committer(c);
+	j->author_name = st_xstrdup(a->name);
+	j->author_email = st_xstrdup(a->email);
+	j->author_time = a->when.time;
+	j->committer_name = st_xstrdup(m->name);
+	j->committer_email = st_xstrdup(m->email);
+	j->commit_time = git_commit_time(c);
+	s = git_commit_summary(c);
+	j->subject = st_xstrdup(s ? s : "");
+	s = git_commit_message_raw(c);
+	j->message = st_xstrdup(s ? s : "");
+	j->is_merge = git_commit_parentcount(c) > 1;
+	j->rc = rd_tree_commit_patch_id(j->patch_id, repo, c, abbrev, &j->err);
+	git_commit_free(c);
+}
+
+struct pool {
+	const char *path;
+	int abbrev;
+	struct job *jobs;
+	size_t n;
+	atomic_size_t next;
+	int rc;
+	struct st_error err;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	git_repository *repo = NULL;
+	size_t i;
+
+	if (git_repository_open(&repo, p->path) < 0) {
+		pthread_mutex_lock(&p->lock);
+		p->rc = st_error_set(&p->err, ST_ERROR,
+				     "cannot open repository '%s': %s", p->path,
+				     gitmsg());
+		pthread_mutex_unlock(&p->lock);
+		return NULL;
+	}
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
+		index_one(repo, p->abbrev, &p->jobs[i]);
+	git_repository_free(repo);
+	return NULL;
+}
+
+/* Index jobs[0..n) on nthreads threads. */
+static int run_pool(struct pool *p, unsigned nthreads, struct st_error *err)
+{
+	pthread_t th[16];
+	unsigned started = 0;
+
+	atomic_store(&p->next, 0);
+	if (nthreads > 16)
+		nthreads = 16;
+	for (unsigned i = 0; i < nthreads && i < p->n; i++)
+		if (pthread_create(&th[started], NULL, worker, p) == 0)
+			started++;
+	if (!started && p->n)
+		worker(p);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (p->rc < 0) {
+		*err = p->err;
+		return p->rc;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (p->jobs[i].rc < 0) {
+			*err = p->jobs[i].err;
+			return p->jobs[i].rc;
+		}
+	return 0;
+}
+
+/* Message markers and trailers */
+
+static bool is_hex(int c)
+{
+	return isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Lower-case hex id of at least 7 digits starting at p, or NULL. */
+static char *take_oid(const char *p)
+{
+	size_t n = 0;
+	char *o;
+
+	while (n < GIT_OID_HEXSZ && is_hex((unsigned char)p[n]))
+		n++;
+	if (n < 7 || isalnum((unsigned char)p[n]))
+		return NULL;
+	o = st_xmemdupz(p, n);
+	for (size_t i = 0; i < n; i++)
+		o[i] = (char)tolower((unsigned char)o[i]);
+	return o;
+}
+
+static const char *find_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!st_strncasecmp(hay, needle, n))
+			return hay;
+	return NULL;
+}
+
+/* The commit a backport names: "(cherry picked from commit X)" (git
+ * cherry-pick -x), "master commit: X" (Xen stable branches), "upstream
+ * commit X" / "commit X upstream" (Linux stable). */
+static char *backport_of(const char *msg)
+{
+	static const char *const markers[] = {
+		"(cherry picked from commit ",
+		"master commit: ", "upstream commit ", NULL};
+	const char *p;
+	char *oid;
+
+	for (int i = 0; markers[i]; i++) {
+		p = find_ci(msg, markers[i]);
+		if (p && (oid = take_oid(p + strlen(markers[i]))))
+			return oid;
+	}
+	for (p = msg; (p = find_ci(p, "commit ")); p++) {
+		const char *q = p + 7;
+		size_t n = 0;
+
+		while (is_hex((unsigned char)q[n]))
+			n++;
+		if ((p == msg || p[-1] == '\n') && n >= 7 &&
+		    !st_strncasecmp(q + n, " upstream", 9))
+			return take_oid(q);
+	}
+	return NULL;
+}
+
+/* "This is XSA-123" or "This is part of XSA-123": "XSA-123". */
+static char *xsa_of(const char *msg)
+{
+	const char *p = msg;
+
+	while ((p = find_ci(p, "This is "))) {
+		const char *q = p + 8;
+		size_t n = 0;
+
+		if (!st_strncasecmp(q, "part of ", 8))
+			q += 8;
+		if (!st_strncasecmp(q, "XSA-", 4)) {
+			while (isdigit((unsigned char)q[4 + n]))
+				n++;
+			if (n) {
+				char *x = st_xmemdupz(q, 4 + n);
+
+				x[0] = 'X', x[1] = 'S', x[2] = 'A';
+				return x;
+			}
+		}
+		p++;
+	}
+	return NULL;
+}
+
+/* Lower case, white space runs folded to one space, trimmed.
+ * TODO(#04): use rd_subject_normalise once h-parse lands subject.c. */
+static char *normalise(const char *s)
+{
+	struct st_buf b = ST_BUF_INIT;
+	bool space = false;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isspace(c)) {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			st_buf_addch(&b, ' ');
+		space = false;
+		st_buf_addch(&b, c < 0x80 ? tolower(c) : c);
+	}
+	return st_buf_detach(&b, NULL);
+}
+
+/* Store writes */
+
+static const char sql_tree_get[] = "SELECT id FROM trees WHERE name = ?";
+static const char sql_tree_put[] =
+	"INSERT INTO trees(name, path, url) VALUES (?, ?, ?) "
+	"ON CONFLICT(name) DO UPDATE SET path = excluded.path, "
+	"url = excluded.url";
+static const char sql_branch_get[] =
+	"SELECT id, tip FROM branches WHERE tree_id = ? AND name = ?";
+static const char sql_branch_put[] =
+	"INSERT INTO branches(tree_id, name, position) VALUES (?, ?, ?) "
+	"ON CONFLICT(tree_id, name) DO UPDATE SET position = "
+	"excluded.position";
+static const char sql_commit_has[] =
+	"SELECT id FROM commits WHERE tree_id = ? AND oid = ?";
+static const char sql_commit_put[] =
+	"INSERT INTO commits(tree_id, oid, author_name, author_email, "
+	"author_time, committer_name, committer_email, commit_time, subject, "
+	"norm_subject, git_patch_id, is_merge, backport_of, xsa, message) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char sql_trailer_put[] =
+	"INSERT INTO commit_trailers(commit_id, kind, name, email, value) "
+	"VALUES (?, ?, ?, ?, ?)";
+static const char sql_bc_add[] =
+	"INSERT OR IGNORE INTO branch_commits(branch_id, commit_id) "
+	"SELECT ?1, id FROM commits WHERE tree_id = ?2 AND oid = ?3";
+static const char sql_bc_del[] =
+	"DELETE FROM branch_commits WHERE branch_id = ?1 AND commit_id = "
+	"(SELECT id FROM commits WHERE tree_id = ?2 AND oid = ?3)";
+static const char sql_bc_clear[] =
+	"DELETE FROM branch_commits WHERE branch_id = ?";
+static const char sql_pc_prune[] =
+	"DELETE FROM patch_commits WHERE branch_id = ?1 AND commit_id NOT IN "
+	"(SELECT commit_id FROM branch_commits WHERE branch_id = ?1)";
+static const char sql_tip_set[] = "UPDATE branches SET tip = ? WHERE id = ?";
+static const char sql_commit_count[] =
+	"SELECT count(*) FROM commits WHERE tree_id = ?";
+static const char sql_patch_count[] = "SELECT count(*) FROM patches";
+static const char sql_matched_count[] =
+	"SELECT count(DISTINCT patch_id) FROM patch_commits";
+
+static int64_t count_of(struct st_store *s, const char *sql, int64_t arg)
+{
+	sqlite3_stmt *st = st_store_stmt(s, sql, NULL);
+	int64_t n = 0;
+
+	if (!st)
+		return 0;
+	if (arg)
+		sqlite3_bind_int64(st, 1, arg);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Trailers of a commit message: "Kind-by: Name <email>", "Fixes: ...".
+ * TODO(#04): use rd_trailers_parse once h-parse lands trailer.c. */
+static int put_trailers(struct st_store *s, int64_t commit_id, const char *msg,
+			struct st_error *err)
+{
+	static const char *const kinds[] = {"Signed-off-by",	"Reviewed-by",
+					    "Acked-by",		"Tested-by",
+					    "Reported-by",	"Suggested-by",
+					    "Release-Acked-by", "Fixes",
+					    "Co-developed-by",	NULL};
+	const char *line = msg;
+	int rc = 0;
+
+	while (*line && rc == 0) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+		for (int i = 0; kinds[i]; i++) {
+			size_t k = strlen(kinds[i]);
+			const char *v, *lt, *gt;
+			char *value, *name = NULL, *email = NULL;
+			sqlite3_stmt *st;
+
+			if (len <= k + 1 || st_strncasecmp(line, kinds[i], k) ||
+			    line[k] != ':')
+				continue;
+			v = line + k + 1;
+			while (v < line + len && isspace((unsigned char)*v))
+				v++;
+			value = st_xmemdupz(v, (size_t)(line + len - v));
+			lt = strchr(value, '<');
+			gt = lt ? strchr(lt, '>') : NULL;
+			if (lt && gt) {
+				const char *e = lt;
+
+				while (e > value &&
+				       isspace((unsigned char)e[-1]))
+					e--;
+				name = e > value ? st_xmemdupz(
+							   value,
+							   (size_t)(e - value))
+						 : NULL;
+				email = st_xmemdupz(lt + 1,
+						    (size_t)(gt - lt - 1));
+			}
+			st = st_store_stmt(s, sql_trailer_put, err);
+			if (!st) {
+				rc = ST_ERROR;
+			} else {
+				sqlite3_bind_int64(st, 1, commit_id);
+				st_store_bind_text(st, 2, kinds[i]);
+				st_store_bind_text(st, 3, name);
+				st_store_bind_text(st, 4, email);
+				st_store_bind_text(st, 5, value);
+				rc = st_store_step_done(s, st, err);
+			}
+			free(value);
+			free(name);
+			free(email);
+			break;
+		}
+		line += len + (nl ? 1 : 0);
+	}
+	return rc;
+}
+
+static int put_commit(struct st_store *s, int64_t tree_id, const struct job *j,
+		      struct st_error *err)
+{
+	sqlite3_stmt *st = st_store_stmt(s, sql_commit_put, err);
+	char *norm = NULL, *bp = NULL, *xsa = NULL;
+	int rc;
+
+	if (!st)
+		return ST_ERROR;
+	norm = normalise(j->subject);
+	bp = backport_of(j->message);
+	xsa = xsa_of(j->message);
+	sqlite3_bind_int64(st, 1, tree_id);
+	st_store_bind_text(st, 2, git_oid_tostr_s(&j->oid));
+	st_store_bind_text(st, 3, j->author_name);
+	st_store_bind_text(st, 4, j->author_email);
+	sqlite3_bind_int64(st, 5, j->author_time);
+	st_store_bind_text(st, 6, j->committer_name);
+	st_store_bind_text(st, 7, j->committer_email);
+	sqlite3_bind_int64(st, 8, j->commit_time);
+	st_store_bind_text(st, 9, j->subject);
+	st_store_bind_text(st, 10, norm);
+	st_store_bind_text(st, 11, j->patch_id[0] ? j->patch_id : NULL);
+	sqlite3_bind_int(st, 12, j->is_merge);
+	st_store_bind_text(st, 13, bp);
+	st_store_bind_text(st, 14, xsa);
+	st_store_bind_text(st, 15, j->message);
+	rc = st_store_step_done(s, st, err);
+	if (rc == 0)
+		rc = put_trailers(s, sqlite3_last_insert_rowid(st_store_db(s)),
+				  j->message, err);
+	free(norm);
+	free(bp);
+	free(xsa);
+	return rc;
+}
+
+static int get_id(struct st_store *s, const char *sql, int64_t a, const char *b,
+		  int64_t *out, char **tip, struct st_error *err)
+{
+	sqlite3_stmt *st = st_store_stmt(s, sql, err);
+	int rc;
+
+	*out = 0;
+	if (!st)
+		return ST_ERROR;
+	if (a)
+		sqlite3_bind_int64(st, 1, a);
+	st_store_bind_text(st, a ? 2 : 1, b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		if (tip)
+			*tip = st_store_column_dup(st, 1);
+	}
+	rc = st_store_check(s, rc, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Walking */
+
+struct oids {
+	git_oid *v;
+	size_t n, alloc;
+};
+
+static void oids_add(struct oids *o, const git_oid *id)
+{
+	if (o->n == o->alloc) {
+		o->alloc = o->alloc ? o->alloc * 2 : 256;
+		o->v = st_xreallocarray(o->v, o->alloc, sizeof(*o->v));
+	}
+	git_oid_cpy(&o->v[o->n++], id);
+}
+
+/* Commits reachable from push and not from hide (may be NULL). */
+static int walk(struct oids *out, git_repository *repo, const git_oid *push,
+		const git_oid *hide, struct st_error *err)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	int rc = 0;
+
+	if (git_revwalk_new(&w, repo) < 0 || git_revwalk_push(w, push) < 0 ||
+	    (hide && git_revwalk_hide(w, hide) < 0)) {
+		rc = st_error_set(err, ST_ERROR, "cannot walk '%s': %s",
+				  git_oid_tostr_s(push), gitmsg());
+		goto out;
+	}
+	while ((rc = git_revwalk_next(&id, w)) == 0)
+		oids_add(out, &id);
+	if (rc == GIT_ITEROVER)
+		rc = 0;
+	else
+		rc = st_error_set(err, ST_ERROR, "cannot walk '%s': %s",
+				  git_oid_tostr_s(push), gitmsg());
+out:
+	git_revwalk_free(w);
+	return rc;
+}
+
+/* A set of oids, open addressing on the first bytes. */
+struct oidset {
+	git_oid *slot;
+	bool *used;
+	size_t mask, n;
+};
+
+static bool oidset_add(struct oidset *s, const git_oid *id)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->mask + 1 || !s->slot) {
+		struct oidset big = {0};
+		size_t size = s->slot ? (s->mask + 1) * 2 : 1024;
+
+		big.slot = st_xcalloc(size, sizeof(*big.slot));
+		big.used = st_xcalloc(size, sizeof(*big.used));
+		big.mask = size - 1;
+		for (i = 0; s->slot && i <= s->mask; i++)
+			if (s->used[i])
+				oidset_add(&big, &s->slot[i]);
+		free(s->slot);
+		free(s->used);
+		*s = big;
+	}
+	memcpy(&i, id->id, sizeof(i));
+	for (i &= s->mask; s->used[i]; i = (i + 1) & s->mask)
+		if (git_oid_equal(&s->slot[i], id))
+			return false;
+	s->used[i] = true;
+	git_oid_cpy(&s->slot[i], id);
+	s->n++;
+	return true;
+}
+
+struct branch_state {
+	int64_t id;
+	git_oid tip;
+	struct oids add, del;
+	bool reset;   /* the old tip is gone: rebuild reachability */
+	bool changed; /* tip moved */
+};
+
+/* Plan one branch: what becomes reachable and what no longer is. */
+static int plan_branch(struct branch_state *b, git_repository *repo,
+		       const char *old_tip, struct st_error *err)
+{
+	git_oid old;
+	git_commit *c = NULL;
+	int rc;
+
+	if (old_tip && git_oid_fromstr(&old, old_tip) == 0 &&
+	    git_oid_equal(&old, &b->tip))
+		return 0;
+	b->changed = true;
+	if (!old_tip || git_oid_fromstr(&old, old_tip) < 0 ||
+	    git_commit_lookup(&c, repo, &old) < 0) {
+		git_error_clear();
+		b->reset = old_tip != NULL;
+		return walk(&b->add, repo, &b->tip, NULL, err);
+	}
+	git_commit_free(c);
+	rc = walk(&b->add, repo, &b->tip, &old, err);
+	if (rc == 0 && git_graph_descendant_of(repo, &b->tip, &old) != 1)
+		rc = walk(&b->del, repo, &old, &b->tip, err);
+	return rc;
+}
+
+static int link_branch(struct st_store *s, int64_t tree_id,
+		       struct branch_state *b, struct st_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (b->reset) {
+		st = st_store_stmt(s, sql_bc_clear, err);
+		if (!st)
+			return ST_ERROR;
+		sqlite3_bind_int64(st, 1, b->id);
+		rc = st_store_step_done(s, st, err);
+	}
+	for (size_t i = 0; rc == 0 && i < b->del.n + b->add.n; i++) {
+		bool del = i < b->del.n;
+		const git_oid *id =
+			del ? &b->del.v[i] : &b->add.v[i - b->del.n];
+
+		st = st_store_stmt(s, del ? sql_bc_del : sql_bc_add, err);
+		if (!st)
+			return ST_ERROR;
+		sqlite3_bind_int64(st, 1, b->id);
+		sqlite3_bind_int64(st, 2, tree_id);
+		st_store_bind_text(st, 3, git_oid_tostr_s(id));
+		rc = st_store_step_done(s, st, err);
+	}
+	if (rc == 0 && (b->reset || b->del.n)) {
+		st = st_store_stmt(s, sql_pc_prune, err);
+		if (!st)
+			return ST_ERROR;
+		sqlite3_bind_int64(st, 1, b->id);
+		rc = st_store_step_done(s, st, err);
+	}
+	if (rc == 0 && b->changed) {
+		st = st_store_stmt(s, sql_tip_set, err);
+		if (!st)
+			return ST_ERROR;
+		st_store_bind_text(st, 1, git_oid_tostr_s(&b->tip));
+		sqlite3_bind_int64(st, 2, b->id);
+		rc = st_store_step_done(s, st, err);
+	}
+	return rc;
+}
+
+/* Upsert the tree and its branches; fills ids. */
+static int put_tree(struct st_store *s, const struct rd_tree_config *t,
+		    const char *repo_path, char **names, size_t n,
+		    struct branch_state *br, int64_t *tree_id,
+		    struct st_error *err)
+{
+	sqlite3_stmt *st = st_store_stmt(s, sql_tree_put, err);
+	int rc;
+
+	if (!st)
+		return ST_ERROR;
+	st_store_bind_text(st, 1, t->name);
+	st_store_bind_text(st, 2, repo_path);
+	st_store_bind_text(st, 3, t->url);
+	rc = st_store_step_done(s, st, err);
+	if (rc == 0)
+		rc = get_id(s, sql_tree_get, 0, t->name, tree_id, NULL, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		st = st_store_stmt(s, sql_branch_put, err);
+		if (!st)
+			return ST_ERROR;
+		sqlite3_bind_int64(st, 1, *tree_id);
+		st_store_bind_text(st, 2, names[i]);
+		sqlite3_bind_int64(st, 3, (int64_t)i);
+		rc = st_store_step_done(s, st, err);
+		if (rc == 0)
+			rc = get_id(s, sql_branch_get, *tree_id, names[i],
+				    &br[i].id, NULL, err);
+	}
+	return rc;
+}
+
+/* The stored tips of the tree's branches (NULL when never synced). */
+static int old_tips(struct st_store *s, const char *tree, char **names,
+		    size_t n, char **tips, struct st_error *err)
+{
+	int64_t tree_id, bid;
+	int rc = get_id(s, sql_tree_get, 0, tree, &tree_id, NULL, err);
+
+	for (size_t i = 0; rc == 0 && tree_id && i < n; i++)
+		rc = get_id(s, sql_branch_get, tree_id, names[i], &bid,
+			    &tips[i], err);
+	return rc;
+}
+
+/* Index the commits of todo in batches, each written in one transaction
+ * (the first one also records the tree and its branches). */
+static int index_commits(struct st_store *s, const struct rd_tree_config *t,
+			 const char *repo_path, git_repository *repo,
+			 struct oids *todo, unsigned nthreads, char **names,
+			 size_t nb, struct branch_state *br, int64_t *tree_id,
+			 struct st_error *err)
+{
+	struct pool p = {0};
+	size_t done = 0;
+	int rc = 0;
+
+	p.path = repo_path;
+	p.abbrev = rd_tree_default_abbrev(repo);
+	pthread_mutex_init(&p.lock, NULL);
+	do {
+		size_t n = todo->n - done < BATCH ? todo->n - done : BATCH;
+
+		p.jobs = st_xcalloc(n ? n : 1, sizeof(*p.jobs));
+		p.n = n;
+		for (size_t i = 0; i < n; i++)
+			git_oid_cpy(&p.jobs[i].oid, &todo->v[done + i]);
+		rc = run_pool(&p, nthreads, err);
+		if (rc == 0)
+			rc = st_store_begin(s, err);
+		if (rc == 0 && done == 0)
+			rc = put_tree(s, t, repo_path, names, nb, br, tree_id,
+				      err);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = put_commit(s, *tree_id, &p.jobs[i], err);
+		if (rc == 0)
+			rc = st_store_commit(s, err);
+		else
+			st_store_rollback(s);
+		for (size_t i = 0; i < n; i++)
+			job_release(&p.jobs[i]);
+		free(p.jobs);
+		p.jobs = NULL;
+		done += n;
+		if (rc == 0 && n)
+			st_log(ST_LOG_INFO, "tree '%s': %zu of %zu commits",
+			       t->name, done, todo->n);
+	} while (rc == 0 && done < todo->n);
+	pthread_mutex_destroy(&p.lock);
+	return rc;
+}
+
+/* The head branch's name, for a tree configured without branches. */
+static char *head_branch(git_repository *repo)
+{
+	git_reference *head = NULL;
+	char *name = NULL;
+
+	if (git_repository_head(&head, repo) == 0 &&
+	    git_reference_is_branch(head))
+		name = st_xstrdup(git_reference_shorthand(head));
+	git_reference_free(head);
+	git_error_clear();
+	return name;
+}
+
+int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
+		 unsigned nthreads, struct rd_tree_sync_stats *stats,
+		 struct st_error *err)
+{
+	git_repository *repo = NULL;
+	char *repo_path = NULL, **names = t->branches, *head = NULL;
+	char **tips = NULL;
+	size_t nb = t->nbranches;
+	struct branch_state *br = NULL;
+	struct oids todo = {0};
+	struct oidset seen = {0};
+	int64_t tree_id = 0;
+	bool full = false;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)512 << 20);
+	rc = open_tree(&repo, &repo_path, t, err);
+	if (rc < 0)
+		goto out;
+	if (!nb) {
+		head = head_branch(repo);
+		if (!head) {
+			rc = st_error_set(err, ST_ENOTFOUND,
+					  "tree '%s' has no branch configured "
+					  "and no current branch",
+					  t->name);
+			goto out;
+		}
+		names = &head;
+		nb = 1;
+	}
+	br = st_xcalloc(nb, sizeof(*br));
+	tips = st_xcalloc(nb, sizeof(*tips));
+	for (size_t i = 0; rc == 0 && i < nb; i++)
+		rc = resolve_branch(&br[i].tip, repo, t->name, names[i], err);
+	if (rc == 0)
+		rc = old_tips(store, t->name, names, nb, tips, err);
+	for (size_t i = 0; rc == 0 && i < nb; i++)
+		rc = plan_branch(&br[i], repo, tips[i], err);
+	if (rc < 0)
+		goto out;
+	/* New to the tree: not stored yet. A branch that now reaches a
+	 * commit stored earlier (a new branch, a merge of another branch,
+	 * a rewrite) needs a full matching run. */
+	rc = get_id(store, sql_tree_get, 0, t->name, &tree_id, NULL, err);
+	for (size_t i = 0; rc == 0 && i < nb; i++) {
+		if (br[i].reset || br[i].del.n)
+			full = true;
+		for (size_t k = 0; rc == 0 && k < br[i].add.n; k++) {
+			int64_t cid = 0;
+
+			if (!oidset_add(&seen, &br[i].add.v[k]))
+				continue;
+			if (tree_id)
+				rc = get_id(store, sql_commit_has, tree_id,
+					    git_oid_tostr_s(&br[i].add.v[k]),
+					    &cid, NULL, err);
+			if (cid)
+				full = true;
+			else
+				oids_add(&todo, &br[i].add.v[k]);
+		}
+	}
+	if (rc < 0)
+		goto out;
+	rc = index_commits(store, t, repo_path, repo, &todo,
+			   nthreads ? nthreads : 2, names, nb, br, &tree_id,
+			   err);
+	if (rc < 0)
+		goto out;
+	stats->commits_indexed = (int64_t)todo.n;
+	rc = st_store_begin(store, err);
+	for (size_t i = 0; rc == 0 && i < nb; i++)
+		rc = link_branch(store, tree_id, &br[i], err);
+	if (rc == 0)
+		rc = rd_match_run(store, full ? RD_MATCH_FULL : 0, NULL, err);
+	if (rc == 0)
+		rc = st_store_commit(store, err);
+	else
+		st_store_rollback(store);
+	if (rc < 0)
+		goto out;
+	stats->commits_total = count_of(store, sql_commit_count, tree_id);
+	stats->patches_total = count_of(store, sql_patch_count, 0);
+	stats->patches_matched = count_of(store, sql_matched_count, 0);
+out:
+	for (size_t i = 0; br && i < nb; i++) {
+		free(br[i].add.v);
+		free(br[i].del.v);
+		free(tips[i]);
+	}
+	free(br);
+	free(tips);
+	free(todo.v);
+	free(seen.slot);
+	free(seen.used);
+	free(head);
+	free(repo_path);
+	git_repository_free(repo);
+	return rc;
+}
