@@ -59,6 +59,9 @@ int st_ctx_usage_error(struct st_ctx *ctx, const char *usage, const char *fmt,
  * the leading '+' stops at the first non-option (for nested commands),
  * ':' reports a missing argument as ':'. */
 #define ST_COMMON_SHORT_OPTIONS "+:vqh"
+/* The same, letting options and operands mix ("show 9 --json"): for
+ * commands whose operands are not subcommand names. */
+#define ST_COMMON_SHORT_OPTIONS_ANY_ORDER ":vqh"
 
 /* Reset getopt for a new parse (glibc: optind = 0 is a full reset, so
  * tests can run commands repeatedly) and silence its own messages. */

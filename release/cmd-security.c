@@ -68,7 +68,7 @@ static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
 	memset(o, 0, sizeof(*o));
 	o->f.public_date = -1;
 	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS "j", opts,
+	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS_ANY_ORDER "j", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -34,6 +34,12 @@ static const char *git_msg(void)
 	return e && e->message ? e->message : "unknown error";
 }
 
+static int first_value(const char *value, void *data)
+{
+	*(char **)data = st_xstrdup(value);
+	return 1;
+}
+
 char *rel_seccheck_branch(const struct st_config *cfg, const char *tree,
 			  const char *version)
 {
@@ -42,10 +48,11 @@ char *rel_seccheck_branch(const struct st_config *cfg, const char *tree,
 
 	if (!strcmp(version, "master") || !strcmp(version, "unstable") ||
 	    !strcmp(version, "staging")) {
+		fmt = NULL;
 		st_buf_addf(&key, "tree.%s.branch", tree);
-		fmt = st_config_get_string(cfg, key.buf, "master");
+		st_config_get_all(cfg, key.buf, first_value, &fmt);
 		st_buf_release(&key);
-		return fmt;
+		return fmt ? fmt : st_xstrdup("master");
 	}
 	st_buf_addf(&key, "tree.%s.stable-format", tree);
 	fmt = st_config_get_string(cfg, key.buf, "stable-%s");

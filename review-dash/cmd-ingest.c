@@ -152,7 +152,7 @@ int cmd_ingest(int argc, char **argv, struct st_ctx *ctx)
 	int c, rc = 0;
 
 	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS "l:t:j",
+	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS_ANY_ORDER "l:t:j",
 				opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -94,7 +94,7 @@ int cmd_series(int argc, char **argv, struct st_ctx *ctx)
 	argc--;
 	argv++;
 	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS "l:n:j",
+	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS_ANY_ORDER "l:n:j",
 				opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

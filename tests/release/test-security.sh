@@ -138,8 +138,11 @@ expect_err "xsa7.meta: XSA: expected the number in the file name"
 cd xen
 git apply ../adv/xsa1.patch && git commit -qam "fix b"
 git checkout -q stable-4.19
-git apply ../adv/xsa1.patch && git commit -qam "b: make it new" -m "This is XSA-1."
-git apply ../adv/xsa2-4.19.patch && git commit -qam "fix a on 4.19" -m "Reviewed-by: R <r@example.org>"
+# Backports differ from what was published: more files, other context.
+git apply ../adv/xsa1.patch && echo extra >c.c && git add c.c
+git commit -qam "b: make it new" -m "This is XSA-1."
+sed -i 's/^line 2$/line 2 (4.19)/' a.c && git commit -qam "4.19 context"
+sed -i 's/^line 3$/line 3 fixed/' a.c && git commit -qam "fix a on 4.19" -m "Reviewed-by: R <r@example.org>"
 git checkout -q master
 cd ..
 cat >adv/xsa3.patch <<'P'
@@ -187,7 +190,7 @@ expect_json "[a['field'] for a in j['audit']] == ['reporter', 'summary', 'public
 expect_json "j['audit'][3]['old'] == 'reported' and j['audit'][3]['new'] == 'triaged'"
 sqlite3 steward.db "DELETE FROM security_audit" 2>"$T/.err"
 RC=$?
-expect_rc 1 "audit log cannot be deleted"
+[ "$RC" -ne 0 ] && pass || fail "audit log cannot be deleted"
 expect_err "append-only"
 run security issue show 999
 expect_rc 1 "missing issue"

@@ -104,8 +104,8 @@ now=$(date +%s)
 sqlite3 steward.db <<EOF
 INSERT INTO lists(id, name) VALUES (1, 'xen-devel');
 INSERT INTO people(id, email, name) VALUES (1, 'Pat@example.org', 'Pat Poster');
-INSERT INTO series(id, list_id, submitter_id, name, total, received, date, last_activity, complete)
-	VALUES (1, 1, 1, 'add S files', 3, 3, $now, $now, 1);
+INSERT INTO series(id, list_id, submitter_id, name, norm_name, total, received, date, last_activity, complete)
+	VALUES (1, 1, 1, 'add S files', 'add s files', 3, 3, $now, $now, 1);
 EOF
 for i in 1 2 3; do
 	f=$(ls "$T"/mail/000$i-*.patch)
