@@ -192,7 +192,12 @@ int st_store_open(struct st_store **out, const char *path, unsigned flags,
 			   ro ? "PRAGMA foreign_keys = ON"
 			      : "PRAGMA foreign_keys = ON;"
 				"PRAGMA journal_mode = WAL;"
-				"PRAGMA synchronous = NORMAL",
+				"PRAGMA synchronous = NORMAL;"
+				/* A batch of mail dirties many index pages; with
+				 * SQLite's 2 MB default cache they spill to the
+				 * WAL again and again within one transaction. */
+				"PRAGMA cache_size = -65536;"
+				"PRAGMA temp_store = MEMORY",
 			   err);
 	if (rc < 0) {
 		if (rc == ST_ERROR)

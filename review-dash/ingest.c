@@ -206,7 +206,8 @@ static int save_state(struct st_store *s, int64_t list_id, const char *uri,
 	return st_store_step_done(s, st, err);
 }
 
-static int write_item(struct st_store *s, int64_t list_id, const char *uri,
+static int write_item(struct rd_mailstore *ms, struct st_store *s,
+		      int64_t list_id, const char *uri,
 		      struct item *it, struct rd_ingest_stats *stats,
 		      struct st_error *err)
 {
@@ -227,7 +228,7 @@ static int write_item(struct st_store *s, int64_t list_id, const char *uri,
 			stats->deleted++;
 		return rc;
 	}
-	rc = rd_mailstore_add(s, list_id, it->msg, it->zraw, it->zlen, it->len,
+	rc = rd_mailstore_add(ms, list_id, it->msg, it->zraw, it->zlen, it->len,
 			      err);
 	if (rc < 0)
 		return rc;
@@ -253,22 +254,26 @@ static int write_item(struct st_store *s, int64_t list_id, const char *uri,
 	return 0;
 }
 
-static int write_batch(struct st_store *s, int64_t list_id, const char *uri,
-		       struct batch *b, struct rd_ingest_stats *stats,
-		       struct st_error *err)
+static int write_batch(struct rd_mailstore *ms, struct st_store *s,
+		       int64_t list_id, const char *uri, struct batch *b,
+		       struct rd_ingest_stats *stats, struct st_error *err)
 {
+	struct rd_ingest_stats before = *stats;
 	int rc = st_store_begin(s, err);
 
 	for (size_t i = 0; i < b->n && rc == 0; i++) {
 		stats->messages++;
-		rc = write_item(s, list_id, uri, &b->items[i], stats, err);
+		rc = write_item(ms, s, list_id, uri, &b->items[i], stats, err);
 	}
 	if (rc == 0)
 		rc = save_state(s, list_id, uri, b->state, err);
 	if (rc == 0)
 		rc = st_store_commit(s, err);
-	if (rc < 0)
+	if (rc < 0) {
 		st_store_rollback(s);
+		rd_mailstore_forget(ms);
+		*stats = before;
+	}
 	return rc;
 }
 
@@ -299,7 +304,8 @@ static char *load_state(struct st_store *s, int64_t list_id, const char *uri)
 	return state;
 }
 
-static int run_pipeline(struct st_store *s, struct pipeline *p,
+static int run_pipeline(struct rd_mailstore *ms, struct st_store *s,
+			struct pipeline *p,
 			int64_t list_id, const char *uri, int nthreads,
 			struct rd_ingest_stats *stats, struct st_error *err)
 {
@@ -323,7 +329,7 @@ static int run_pipeline(struct st_store *s, struct pipeline *p,
 			continue;
 		}
 		pthread_mutex_unlock(&p->mu);
-		rc = write_batch(s, list_id, uri, b, stats, err);
+		rc = write_batch(ms, s, list_id, uri, b, stats, err);
 		st_progress_update(progress, stats->messages);
 		pthread_mutex_lock(&p->mu);
 		p->head = b->next;
@@ -362,6 +368,7 @@ int rd_ingest_run(struct st_store *s, const char *uri,
 {
 	struct rd_source_opts sopts = {0};
 	struct pipeline p = {0};
+	struct rd_mailstore *ms;
 	int64_t list_id = 0, series_before;
 	char *state = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -397,7 +404,13 @@ int rd_ingest_run(struct st_store *s, const char *uri,
 	p.batch_size = opts->batch ? opts->batch : DEFAULT_BATCH;
 	p.max_inflight = (size_t)nthreads * 2 + 2;
 	series_before = count_series(s);
-	rc = run_pipeline(s, &p, list_id, uri, nthreads, stats, err);
+	ms = rd_mailstore_new(s);
+	/* Ingest keeps its references consistent itself, and checking
+	 * each foreign key costs a lookup per column per row. */
+	st_store_exec(s, "PRAGMA foreign_keys = OFF", NULL);
+	rc = run_pipeline(ms, s, &p, list_id, uri, nthreads, stats, err);
+	st_store_exec(s, "PRAGMA foreign_keys = ON", NULL);
+	rd_mailstore_free(ms);
 	stats->series += (uint64_t)(count_series(s) - series_before);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);

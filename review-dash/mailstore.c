@@ -10,8 +10,11 @@
 #include "common/util.h"
 #include "review-dash/series.h"
 
+#include "common/xalloc.h"
+
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* How far up a thread we look for what a reply comments on, and how many
  * References we keep: real threads are far shallower, hostile ones not. */
@@ -80,6 +83,92 @@ static const char sql_reject[] =
 	"INSERT INTO rejected(source, position, msgid, reason, date, sample) "
 	"VALUES (?, ?, ?, ?, ?, ?)";
 
+/* Past this many cached people the cache starts again: bounded memory. */
+#define PEOPLE_CACHE_MAX 65536
+
+struct person {
+	char *email; /* NULL: empty slot */
+	char *name;
+	int64_t id;
+};
+
+struct rd_mailstore {
+	struct st_store *s;
+	struct person *people; /* open addressing, power-of-two size */
+	size_t npeople, alloc;
+};
+
+struct rd_mailstore *rd_mailstore_new(struct st_store *s)
+{
+	struct rd_mailstore *ms = st_xcalloc(1, sizeof(*ms));
+
+	ms->s = s;
+	return ms;
+}
+
+void rd_mailstore_forget(struct rd_mailstore *ms)
+{
+	for (size_t i = 0; i < ms->alloc; i++) {
+		free(ms->people[i].email);
+		free(ms->people[i].name);
+	}
+	free(ms->people);
+	ms->people = NULL;
+	ms->npeople = ms->alloc = 0;
+}
+
+void rd_mailstore_free(struct rd_mailstore *ms)
+{
+	if (!ms)
+		return;
+	rd_mailstore_forget(ms);
+	free(ms);
+}
+
+static uint64_t hash_email(const char *e)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	/* Addresses are stored case-insensitively (COLLATE NOCASE). */
+	for (; *e; e++) {
+		unsigned char c = (unsigned char)*e;
+
+		h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) *
+		    1099511628211ULL;
+	}
+	return h;
+}
+
+static struct person *person_slot(struct rd_mailstore *ms, const char *email)
+{
+	size_t i;
+
+	if (!ms->alloc || (ms->npeople + 1) * 2 > ms->alloc) {
+		if (ms->npeople >= PEOPLE_CACHE_MAX)
+			rd_mailstore_forget(ms);
+		{
+			struct person *old = ms->people;
+			size_t n = ms->alloc;
+
+			ms->alloc = n ? n * 2 : 256;
+			ms->people = st_xcalloc(ms->alloc, sizeof(*ms->people));
+			for (size_t k = 0; k < n; k++) {
+				if (!old[k].email)
+					continue;
+				i = hash_email(old[k].email) & (ms->alloc - 1);
+				while (ms->people[i].email)
+					i = (i + 1) & (ms->alloc - 1);
+				ms->people[i] = old[k];
+			}
+			free(old);
+		}
+	}
+	i = hash_email(email) & (ms->alloc - 1);
+	while (ms->people[i].email && strcasecmp(ms->people[i].email, email))
+		i = (i + 1) & (ms->alloc - 1);
+	return &ms->people[i];
+}
+
 static int64_t step_id(struct st_store *s, sqlite3_stmt *st, int *rc,
 		       struct st_error *err)
 {
@@ -116,30 +205,53 @@ int rd_mailstore_list_id(struct st_store *s, const char *name,
 	return rc;
 }
 
-int rd_mailstore_person_id(struct st_store *s, const char *email,
+int rd_mailstore_person_id(struct rd_mailstore *ms, const char *email,
 			   const char *name, int64_t *out,
 			   struct st_error *err)
 {
-	sqlite3_stmt *st = st_store_stmt(s, sql_person_upsert, err);
+	struct st_store *s = ms->s;
+	struct person *p;
+	sqlite3_stmt *st;
 	int rc = 0;
 
 	*out = 0;
 	if (!email || !*email)
 		return 0;
+	if (!name)
+		name = "";
+	p = person_slot(ms, email);
+	/* Known, and no new name to record: nothing to write. */
+	if (p->email && (!*name || !strcmp(p->name, name))) {
+		*out = p->id;
+		return 0;
+	}
+	st = st_store_stmt(s, sql_person_upsert, err);
 	if (!st)
 		return ST_ERROR;
 	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	st_store_bind_text(st, 2, name ? name : "");
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	*out = step_id(s, st, &rc, err);
-	if (*out || rc < 0)
+	if (rc < 0)
 		return rc;
-	/* The upsert's WHERE skipped an unchanged row: no RETURNING row. */
-	st = st_store_stmt(s, sql_person_get, err);
-	if (!st)
-		return ST_ERROR;
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	*out = step_id(s, st, &rc, err);
-	return rc;
+	if (!*out) {
+		/* The upsert's WHERE skipped an unchanged row: no RETURNING
+		 * row. */
+		st = st_store_stmt(s, sql_person_get, err);
+		if (!st)
+			return ST_ERROR;
+		sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+		*out = step_id(s, st, &rc, err);
+		if (rc < 0)
+			return rc;
+	}
+	if (!p->email) {
+		p->email = st_xstrdup(email);
+		ms->npeople++;
+	}
+	free(p->name);
+	p->name = st_xstrdup(name);
+	p->id = *out;
+	return 0;
 }
 
 /* id and thread of the message with Message-ID msgid, or 0. */
@@ -278,10 +390,11 @@ static bool is_review_kind(const char *kind)
 
 /* Store the trailers of text, given by message msg_row, for patch_row or
  * (patch_row 0) for series_row. replies: keep only review kinds. */
-static int add_trailers(struct st_store *s, const struct rd_trailers *t,
+static int add_trailers(struct rd_mailstore *ms, const struct rd_trailers *t,
 			int64_t msg_row, int64_t patch_row, int64_t series_row,
 			bool replies, struct st_error *err)
 {
+	struct st_store *s = ms->s;
 	int rc = 0;
 
 	for (size_t i = 0; i < t->n && rc == 0; i++) {
@@ -292,7 +405,7 @@ static int add_trailers(struct st_store *s, const struct rd_trailers *t,
 		if (replies && !is_review_kind(tr->kind))
 			continue;
 		if (tr->email) {
-			rc = rd_mailstore_person_id(s, tr->email, tr->name,
+			rc = rd_mailstore_person_id(ms, tr->email, tr->name,
 						    &person, err);
 			if (rc < 0)
 				return rc;
@@ -370,9 +483,10 @@ static void find_target(struct st_store *s, int64_t msg_row,
 	}
 }
 
-static int add_comment(struct st_store *s, int64_t msg_row,
+static int add_comment(struct rd_mailstore *ms, int64_t msg_row,
 		       const struct rd_trailers *t, struct st_error *err)
 {
+	struct st_store *s = ms->s;
 	int64_t patch_row, series_row;
 	sqlite3_stmt *st;
 	int rc;
@@ -388,17 +502,17 @@ static int add_comment(struct st_store *s, int64_t msg_row,
 		sqlite3_bind_int64(st, 3, series_row);
 	rc = st_store_step_done(s, st, err);
 	if (rc == 0 && (patch_row || series_row))
-		rc = add_trailers(s, t, msg_row, patch_row,
+		rc = add_trailers(ms, t, msg_row, patch_row,
 				  patch_row ? 0 : series_row, true, err);
 	return rc;
 }
 
 /* Replies that arrived before msg_row (a patch or cover) now know what
  * they answer: attach them and their trailers. */
-static int resolve_pending(struct st_store *s, int64_t msg_row,
+static int resolve_pending(struct rd_mailstore *ms, int64_t msg_row,
 			   struct st_error *err)
 {
-	sqlite3_stmt *st = st_store_stmt(s, sql_pending_comments, err);
+	sqlite3_stmt *st = st_store_stmt(ms->s, sql_pending_comments, err);
 	struct pending {
 		int64_t id;
 		char *body;
@@ -428,7 +542,7 @@ static int resolve_pending(struct st_store *s, int64_t msg_row,
 			if (p[i].body)
 				rd_trailers_parse(&t, p[i].body,
 						  strlen(p[i].body));
-			rc = add_comment(s, p[i].id, &t, err);
+			rc = add_comment(ms, p[i].id, &t, err);
 			rd_trailers_release(&t);
 		}
 		free(p[i].body);
@@ -466,16 +580,17 @@ static int add_patch(struct st_store *s, int64_t msg_row, int64_t author,
 	return rc;
 }
 
-int rd_mailstore_add(struct st_store *s, int64_t list_id,
+int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
 		     const struct rd_message *m, const void *zraw, size_t zlen,
 		     size_t raw_len, struct st_error *err)
 {
+	struct st_store *s = ms->s;
 	int64_t author = 0, msg_row, patch_row = 0;
 	bool is_patch = m->kind == RD_KIND_PATCH || m->kind == RD_KIND_PULL;
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = rd_mailstore_person_id(s, m->from_email, m->from_name, &author,
+	rc = rd_mailstore_person_id(ms, m->from_email, m->from_name, &author,
 				    err);
 	if (rc < 0)
 		return rc;
@@ -511,16 +626,16 @@ int rd_mailstore_add(struct st_store *s, int64_t list_id,
 	if (is_patch) {
 		rc = add_patch(s, msg_row, author, m, &patch_row, err);
 		if (rc == 0)
-			rc = add_trailers(s, &m->trailers, msg_row, patch_row,
+			rc = add_trailers(ms, &m->trailers, msg_row, patch_row,
 					  0, false, err);
 	}
 	if (rc == 0 && (is_patch || m->kind == RD_KIND_COVER)) {
 		rc = rd_series_place(s, list_id, author, m, msg_row, patch_row,
 				     err);
 		if (rc == 0)
-			rc = resolve_pending(s, msg_row, err);
+			rc = resolve_pending(ms, msg_row, err);
 	} else if (rc == 0) {
-		rc = add_comment(s, msg_row, &m->trailers, err);
+		rc = add_comment(ms, msg_row, &m->trailers, err);
 	}
 	return rc < 0 ? rc : RD_STORED_NEW;
 }

@@ -5,7 +5,9 @@
  * series.h; this module calls it for each patch and cover letter.
  *
  * All calls expect the caller to hold a write transaction (ingest commits
- * one batch at a time, with the source's resume token).
+ * one batch at a time, with the source's resume token). A struct
+ * rd_mailstore remembers the people it has seen, so the common case of a
+ * known sender costs no query; use one per writer.
  */
 #ifndef STEWARD_REVIEW_MAILSTORE_H
 #define STEWARD_REVIEW_MAILSTORE_H
@@ -16,6 +18,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct rd_mailstore;
+
+/* A mail writer on store s (borrowed; must outlive it). Free with
+ * rd_mailstore_free. */
+struct rd_mailstore *rd_mailstore_new(struct st_store *s);
+void rd_mailstore_free(struct rd_mailstore *ms);
+
+/* Forget cached people: call after a rolled-back transaction, whose
+ * rows the cache may name. */
+void rd_mailstore_forget(struct rd_mailstore *ms);
 
 /* What storing one message did, for the ingest summary. */
 enum rd_mailstore_result {
@@ -28,7 +41,7 @@ enum rd_mailstore_result {
  * compressed with zlib (compress2), raw_len their real size.
  * Returns an rd_mailstore_result or a negative error.
  */
-int rd_mailstore_add(struct st_store *s, int64_t list_id,
+int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
 		     const struct rd_message *m, const void *zraw, size_t zlen,
 		     size_t raw_len, struct st_error *err);
 
@@ -48,7 +61,7 @@ int rd_mailstore_list_id(struct st_store *s, const char *name,
 			 struct st_error *err);
 
 /* The id of the person with address email, created or renamed. */
-int rd_mailstore_person_id(struct st_store *s, const char *email,
+int rd_mailstore_person_id(struct rd_mailstore *ms, const char *email,
 			   const char *name, int64_t *out,
 			   struct st_error *err);
 

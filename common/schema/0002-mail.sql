@@ -33,7 +33,6 @@ CREATE INDEX messages_in_reply_to ON messages(in_reply_to);
 CREATE INDEX messages_parent ON messages(parent_id);
 CREATE INDEX messages_thread ON messages(thread_id);
 CREATE INDEX messages_author ON messages(author_id, date);
-CREATE INDEX messages_date ON messages(date);
 
 -- References, in order, for threading around missing parents.
 CREATE TABLE message_refs (
@@ -74,6 +73,8 @@ CREATE TABLE series (
 	superseded_by_id INTEGER REFERENCES series(id)
 );
 CREATE INDEX series_submitter ON series(submitter_id, norm_name, date);
+CREATE INDEX series_window ON series(submitter_id, version, total, date);
+CREATE INDEX series_cover ON series(cover_id);
 CREATE INDEX series_date ON series(date);
 CREATE INDEX series_list ON series(list_id, date);
 
@@ -120,6 +121,7 @@ CREATE TABLE trailers (
 );
 CREATE UNIQUE INDEX trailers_unique ON trailers(
 	ifnull(patch_id, 0), ifnull(series_id, 0), message_id, kind, value);
+CREATE INDEX trailers_patch ON trailers(patch_id);
 CREATE INDEX trailers_series ON trailers(series_id);
 CREATE INDEX trailers_person ON trailers(person_id, kind);
 
