@@ -322,7 +322,8 @@ static int rethread(struct st_store *s, int64_t root, int64_t thread,
  * the messages that were waiting for it. Parents never form a loop.
  */
 static int thread_message(struct st_store *s, int64_t id,
-			  const struct rd_message *m, struct st_error *err)
+			  const struct rd_message *m, size_t *adopted,
+			  struct st_error *err)
 {
 	int64_t parent = 0, thread = 0, ids[256];
 	size_t nids = 0;
@@ -351,6 +352,7 @@ static int thread_message(struct st_store *s, int64_t id,
 	       sqlite3_step(st) == SQLITE_ROW)
 		ids[nids++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	*adopted = nids;
 	for (size_t i = 0; i < nids && rc == 0; i++) {
 		/* A message naming its own descendant as parent: a loop. */
 		if (is_ancestor(s, ids[i], id, err))
@@ -586,6 +588,7 @@ int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
 {
 	struct st_store *s = ms->s;
 	int64_t author = 0, msg_row, patch_row = 0;
+	size_t adopted = 0;
 	bool is_patch = m->kind == RD_KIND_PATCH || m->kind == RD_KIND_PULL;
 	sqlite3_stmt *st;
 	int rc;
@@ -620,7 +623,7 @@ int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
 		return RD_STORED_DUPLICATE;
 	rc = add_refs(s, msg_row, m, err);
 	if (rc == 0)
-		rc = thread_message(s, msg_row, m, err);
+		rc = thread_message(s, msg_row, m, &adopted, err);
 	if (rc < 0)
 		return rc;
 	if (is_patch) {
@@ -632,7 +635,9 @@ int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
 	if (rc == 0 && (is_patch || m->kind == RD_KIND_COVER)) {
 		rc = rd_series_place(s, list_id, author, m, msg_row, patch_row,
 				     err);
-		if (rc == 0)
+		/* Only replies that were waiting for this message can be
+		 * pending on it. */
+		if (rc == 0 && adopted)
 			rc = resolve_pending(ms, msg_row, err);
 	} else if (rc == 0) {
 		rc = add_comment(ms, msg_row, &m->trailers, err);
