@@ -1,0 +1,6 @@
+#include "bestpractices.h"
+int chk_bestpractices_run(struct chk_result *res, const struct chk_check *c,
+			  struct st_error *err)
+{
+	return st_error_set(err, ST_ERROR, "not yet");
+}
