@@ -310,8 +310,9 @@ static time_t cert_expiry(CURL *h)
 	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci ||
 	    ci->num_of_certs < 1)
 		return -1;
+	/* "Expire date:" or "Expire Date:" depending on the TLS backend. */
 	for (l = ci->certinfo[0]; l; l = l->next)
-		if (st_starts_with(l->data, "Expire date:"))
+		if (!st_strncasecmp(l->data, "Expire date:", 12))
 			return parse_cert_time(l->data + 12);
 	return -1;
 }
