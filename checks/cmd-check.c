@@ -176,8 +176,16 @@ static void print_result(const struct chk_check *c, const struct chk_result *r)
 	       r->score < 0 ? 0 : r->score, r->reason);
 	json_array_foreach(r->details, i, d)
 	{
+		const char *text =
+			json_string_value(json_object_get(d, "text"));
+
 		if (json_is_string(d))
 			printf("  %s\n", json_string_value(d));
+		else if (text)
+			printf("  %s: %s\n",
+			       json_string_value(
+				       json_object_get(d, "severity")),
+			       text);
 	}
 }
 
