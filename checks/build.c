@@ -20,187 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
-#define LINE_MAX_KEEP 4096
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Keep only the last max bytes of the log: when it grows past twice
- * that, drop the front, so the cost stays linear. */
-static void log_add(struct chk_build_exec *out, const char *p, size_t n,
-		    size_t max)
-{
-	if (n > max) {
-		p += n - max;
-		n = max;
-		out->log_truncated = true;
-	}
-	st_buf_add(&out->log, p, n);
-	if (out->log.len > 2 * max) {
-		size_t drop = out->log.len - max;
-
-		memmove(out->log.buf, out->log.buf + drop, max);
-		st_buf_setlen(&out->log, max);
-		out->log_truncated = true;
-	}
-}
-
-static void log_finish(struct chk_build_exec *out, size_t max)
-{
-	if (out->log.len > max) {
-		size_t drop = out->log.len - max;
-
-		memmove(out->log.buf, out->log.buf + drop, max);
-		st_buf_setlen(&out->log, max);
-		out->log_truncated = true;
-	}
-}
-
-/* Count lines with "warning:", one line at a time (the first
- * LINE_MAX_KEEP bytes of each line are looked at). */
-static void count_warnings(struct chk_build_exec *out, struct st_buf *line,
-			   const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\n') {
-			if (strstr(line->buf, "warning:"))
-				out->warnings++;
-			st_buf_reset(line);
-		} else if (line->len < LINE_MAX_KEEP && p[i] != '\0') {
-			st_buf_addch(line, p[i]);
-		}
-	}
-}
-
-/* environ plus extra, for execve; the strings are borrowed. */
-static char **make_env(const char *const *extra)
-{
-	size_t n = 0, m = 0, k = 0;
-	char **env;
-
-	while (environ[n])
-		n++;
-	while (extra && extra[m])
-		m++;
-	env = st_xcalloc(n + m + 1, sizeof(*env));
-	for (size_t i = 0; i < n; i++) {
-		bool replaced = false;
-
-		for (size_t j = 0; j < m; j++) {
-			const char *eq = strchr(extra[j], '=');
-			size_t kl = eq ? (size_t)(eq - extra[j]) + 1 : 0;
-
-			if (kl && !strncmp(environ[i], extra[j], kl))
-				replaced = true;
-		}
-		if (!replaced)
-			env[k++] = environ[i];
-	}
-	for (size_t j = 0; j < m; j++)
-		env[k++] = (char *)extra[j];
-	env[k] = NULL;
-	return env;
-}
-
-int chk_build_exec(struct chk_build_exec *out, const char *dir, const char *cmd,
-		   const char *const *env, int timeout_s, size_t log_max,
-		   struct st_error *err)
-{
-	struct st_buf line = ST_BUF_INIT;
-	char **envp = make_env(env);
-	int fds[2] = {-1, -1}, status = 0, rc = 0;
-	int64_t start = mono_ms(), deadline;
-	pid_t pid;
-	char chunk[8192];
-
-	memset(out, 0, sizeof(*out));
-	st_buf_init(&out->log, 0);
-	out->exit_code = -1;
-	if (log_max == 0)
-		log_max = 16 * 1024;
-	deadline = start + (int64_t)timeout_s * 1000;
-	if (pipe(fds) < 0) {
-		rc = st_error_set(err, ST_ERROR, "cannot make a pipe: %s",
-				  strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid < 0) {
-		rc = st_error_set(err, ST_ERROR, "cannot fork: %s",
-				  strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		/* Own process group, so a timeout kills the whole build. */
-		setpgid(0, 0);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(fds[1], 1) < 0 ||
-		    dup2(fds[1], 2) < 0 || chdir(dir) < 0)
-			_exit(126);
-		close(fds[0]);
-		close(fds[1]);
-		execve("/bin/sh", (char *[]){"sh", "-c", (char *)cmd, NULL},
-		       envp);
-		_exit(127);
-	}
-	/* Also from the parent: no race with the kill below. */
-	setpgid(pid, pid);
-	close(fds[1]);
-	fds[1] = -1;
-	for (;;) {
-		struct pollfd pfd = {fds[0], POLLIN, 0};
-		int64_t left = deadline - mono_ms();
-		ssize_t n;
-		int pr;
-
-		if (left <= 0) {
-			out->timed_out = true;
-			kill(-pid, SIGKILL);
-			break;
-		}
-		pr = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
-		if (pr < 0 && errno != EINTR)
-			break;
-		if (pr <= 0)
-			continue;
-		n = read(fds[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		log_add(out, chunk, (size_t)n, log_max);
-		count_warnings(out, &line, chunk, (size_t)n);
-	}
-	if (line.len && strstr(line.buf, "warning:"))
-		out->warnings++;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* Leftovers that escaped into the group die with it. */
-	kill(-pid, SIGKILL);
-	if (WIFEXITED(status))
-		out->exit_code = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		out->exit_code = 128 + WTERMSIG(status);
-	log_finish(out, log_max);
-out:
-	out->duration_ms = mono_ms() - start;
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	free(envp);
-	st_buf_release(&line);
-	return rc;
-}
-
 static int git_fail(struct st_error *err, const char *what, const char *name)
 {
 	const git_error *e = git_error_last();
@@ -348,13 +167,12 @@ static int build_once(struct chk_result *res, const struct build_conf *bc,
 	}
 	json_array_foreach(bc->commands, i, cmd)
 	{
-		struct chk_build_exec ex;
+		struct chk_exec ex;
 		json_t *o = json_object();
 		int t = (int)((left_ms + 999) / 1000);
 
-		rc = chk_build_exec(&ex, dir, json_string_value(cmd), envs,
-				    t > 0 ? t : 1, (size_t)bc->log_kb * 1024,
-				    err);
+		rc = chk_exec_sh(&ex, dir, json_string_value(cmd), envs,
+				 t > 0 ? t : 1, (size_t)bc->log_kb * 1024, err);
 		if (rc < 0) {
 			json_decref(o);
 			goto out;
@@ -380,7 +198,7 @@ static int build_once(struct chk_result *res, const struct build_conf *bc,
 		else if (ex.exit_code != 0)
 			chk_result_addf(res, "Fail", "'%s' exited with %d",
 					json_string_value(cmd), ex.exit_code);
-		st_buf_release(&ex.log);
+		chk_exec_release(&ex);
 		if (!*ok)
 			goto out;
 	}

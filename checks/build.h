@@ -24,32 +24,10 @@
 
 #include "check.h"
 
-#include "common/buf.h"
+#include "exec.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-/* What one command did. Release log with st_buf_release. */
-struct chk_build_exec {
-	int exit_code;	    /* exit status, 128+N for signal N, -1 unknown */
-	bool timed_out;	    /* killed at the deadline */
-	unsigned warnings;  /* output lines containing "warning:" */
-	struct st_buf log;  /* the last log_max bytes of stdout+stderr */
-	bool log_truncated; /* earlier output was dropped */
-	int64_t duration_ms;
-};
-
-/*
- * Run cmd with /bin/sh -c in dir, in its own process group, stdin from
- * /dev/null, stdout and stderr captured. env (NULL-terminated "K=V"
- * strings, may be NULL) is added to the environment. After timeout_s
- * seconds the whole process group is killed. Returns 0 when the command
- * ran (whatever its exit status) or ST_ERROR when it could not start.
- * out->log is initialised here.
- */
-int chk_build_exec(struct chk_build_exec *out, const char *dir, const char *cmd,
-		   const char *const *env, int timeout_s, size_t log_max,
-		   struct st_error *err);
 
 /*
  * Check the commit of ref out of the repository at repo_path into a new

@@ -192,8 +192,8 @@ static int setup(void **state)
 	       "--template $c.tmpl --outfile $c.pem || exit 1; done && "
 	       "certtool -p --key-type ecdsa --outfile other.key && "
 	       "certtool -s --load-privkey other.key --template ca.tmpl "
-	       "--outfile other-ca.pem) >certtool.log 2>&1",
-	       dir) != 0)
+	       "--outfile other-ca.pem) >%s/certtool.log 2>&1",
+	       dir, dir) != 0)
 		return -1;
 	ca_pem = slurp("ca.pem");
 	srv_key = slurp("srv.key");
