@@ -3,10 +3,12 @@
 
 #include "common/xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -101,9 +103,69 @@ static char **make_env(const char *const *extra)
 	return env;
 }
 
+/* Read the session id from /proc/N/stat: the 4th field after the
+ * command name, which is in parentheses and may hold anything. */
+static pid_t session_of(const char *pid)
+{
+	char path[64], buf[512];
+	const char *p;
+	ssize_t n;
+	int fd, field = 0;
+	long v = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	/* ") S ppid pgrp session" */
+	for (p++; *p && field < 4; p++)
+		if (*p == ' ')
+			field++;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	return field == 4 ? (pid_t)v : -1;
+}
+
+/* Kill every process of the session sid (Linux /proc), including
+ * process groups that a nested runner made inside it. A few passes
+ * catch processes forked while we looked. */
+static void kill_session(pid_t sid)
+{
+	for (int pass = 0; pass < 3; pass++) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+
+		if (!d)
+			return;
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] < '1' || e->d_name[0] > '9')
+				continue;
+			if (session_of(e->d_name) == sid)
+				kill((pid_t)strtol(e->d_name, NULL, 10),
+				     SIGKILL);
+		}
+		closedir(d);
+	}
+}
+
+static void kill_all(pid_t pid, unsigned flags)
+{
+	kill(-pid, SIGKILL);
+	if (flags & CHK_EXEC_SESSION)
+		kill_session(pid);
+}
+
 int chk_exec_run(struct chk_exec *out, const char *dir, char *const *argv,
 		 const char *const *env, int timeout_s, size_t log_max,
-		 struct st_error *err)
+		 unsigned flags, struct st_error *err)
 {
 	struct st_buf line = ST_BUF_INIT;
 	char **envp = make_env(env);
@@ -132,8 +194,12 @@ int chk_exec_run(struct chk_exec *out, const char *dir, char *const *argv,
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 
-		/* Own process group, so a timeout kills the whole build. */
-		setpgid(0, 0);
+		/* Own process group (or session), so a timeout kills the
+		 * whole command. */
+		if (flags & CHK_EXEC_SESSION)
+			setsid();
+		else
+			setpgid(0, 0);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(fds[1], 1) < 0 ||
 		    dup2(fds[1], 2) < 0 || chdir(dir) < 0)
 			_exit(126);
@@ -143,7 +209,8 @@ int chk_exec_run(struct chk_exec *out, const char *dir, char *const *argv,
 		_exit(127);
 	}
 	/* Also from the parent: no race with the kill below. */
-	setpgid(pid, pid);
+	if (!(flags & CHK_EXEC_SESSION))
+		setpgid(pid, pid);
 	close(fds[1]);
 	fds[1] = -1;
 	for (;;) {
@@ -154,7 +221,7 @@ int chk_exec_run(struct chk_exec *out, const char *dir, char *const *argv,
 
 		if (left <= 0) {
 			out->timed_out = true;
-			kill(-pid, SIGKILL);
+			kill_all(pid, flags);
 			break;
 		}
 		pr = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
@@ -175,7 +242,7 @@ int chk_exec_run(struct chk_exec *out, const char *dir, char *const *argv,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	/* Leftovers that escaped into the group die with it. */
-	kill(-pid, SIGKILL);
+	kill_all(pid, out->timed_out ? flags : 0);
 	if (WIFEXITED(status))
 		out->exit_code = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
@@ -198,7 +265,7 @@ int chk_exec_sh(struct chk_exec *out, const char *dir, const char *cmd,
 {
 	char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
 
-	return chk_exec_run(out, dir, argv, env, timeout_s, log_max, err);
+	return chk_exec_run(out, dir, argv, env, timeout_s, log_max, 0, err);
 }
 
 void chk_exec_release(struct chk_exec *out)

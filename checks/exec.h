@@ -23,6 +23,14 @@ struct chk_exec {
 	int64_t duration_ms;
 };
 
+enum chk_exec_flags {
+	/* Start a new session rather than a process group, and at the
+	 * deadline kill every process of the session (found in /proc),
+	 * including groups a nested runner made: for running steward
+	 * itself, whose build checks make their own groups. */
+	CHK_EXEC_SESSION = 1 << 0,
+};
+
 /*
  * Run argv (argv[0] an absolute path; no shell) in dir, in its own
  * process group, stdin from /dev/null, stdout and stderr captured
@@ -35,7 +43,7 @@ struct chk_exec {
  */
 int chk_exec_run(struct chk_exec *out, const char *dir, char *const *argv,
 		 const char *const *env, int timeout_s, size_t log_max,
-		 struct st_error *err);
+		 unsigned flags, struct st_error *err);
 
 /* Run cmd with /bin/sh -c, as chk_exec_run does. */
 int chk_exec_sh(struct chk_exec *out, const char *dir, const char *cmd,
