@@ -1,6 +1,7 @@
 /* check.c: the registry of check kinds, running, results, history. */
 #include "check.h"
 
+#include "applies.h"
 #include "bestpractices.h"
 #include "branchlag.h"
 #include "build.h"
@@ -18,6 +19,9 @@
 
 /* Sorted by name. */
 static const struct chk_kind kinds[] = {
+	{"applies", chk_applies_run,
+	 "whether a patch or series applies to a branch tip",
+	 "https://git-scm.com/docs/git-apply"},
 	{"badge", chk_bestpractices_run,
 	 "OpenSSF Best Practices passing criteria decidable from the "
 	 "repository",
