@@ -167,7 +167,7 @@ static int sh(const char *fmt, ...)
 
 static int setup(void **state)
 {
-	strcpy(dir, "/tmp/steward-test-https-XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/steward-test-https-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
 	if (sh("(cd %s && "
