@@ -572,7 +572,8 @@ int chk_bestpractices_run(struct chk_result *res, const struct chk_check *c,
 {
 	char *path = chk_check_get_path(c, "path", NULL);
 	char *rev = chk_check_get(c, "ref", "HEAD");
-	char *exp = chk_check_get_path(c, "export", NULL);
+	char *exp = c->export_path ? st_xstrdup(c->export_path)
+				   : chk_check_get_path(c, "export", NULL);
 	json_t *crit = NULL, *e;
 	unsigned met = 0, required = 0;
 	size_t i;

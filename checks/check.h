@@ -68,6 +68,10 @@ struct chk_check {
 	char *name;
 	const struct chk_kind *kind;
 	const struct st_config *config;
+	/* Where a kind that exports a file writes it (the badge kind's
+	 * .bestpractices.json), overriding check.NAME.export; borrowed,
+	 * NULL when not given. */
+	const char *export_path;
 };
 
 /*

@@ -15,7 +15,8 @@
 
 static const char usage[] =
 	"usage: steward check list [--json] [--kinds]\n"
-	"       steward check run [--json] [--no-store] [NAME...]\n"
+	"       steward check run [--json] [--no-store] [--export FILE] "
+	"[NAME...]\n"
 	"       steward check history [--json] [-n COUNT] NAME\n"
 	"       steward check badge (NAME | --all) -o FILE\n"
 	"\n"
@@ -29,6 +30,8 @@ static const char usage[] =
 	"  --json        print JSON (Scorecard-shaped results)\n"
 	"  --kinds       list the kinds of check instead\n"
 	"  --no-store    do not record the results\n"
+	"  --export FILE run: where the one check named writes its export\n"
+	"                (badge: the .bestpractices.json criteria)\n"
 	"  -n COUNT      history: at most COUNT runs (default 20)\n"
 	"  -o FILE       badge: write the SVG to FILE\n"
 	"  --config FILE read FILE instead of ./steward.conf\n";
@@ -39,6 +42,7 @@ struct check_opts {
 	bool no_store;
 	bool all;
 	int64_t count;
+	const char *export_path;
 	const char *output;
 };
 
@@ -47,6 +51,7 @@ static int parse(int argc, char **argv, struct st_ctx *ctx,
 {
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
+		{"export", required_argument, NULL, 'e'},
 		{"json", no_argument, NULL, 'j'},
 		{"kinds", no_argument, NULL, 'k'},
 		{"no-store", no_argument, NULL, 'S'},
@@ -79,6 +84,9 @@ static int parse(int argc, char **argv, struct st_ctx *ctx,
 			break;
 		case 'o':
 			o->output = optarg;
+			break;
+		case 'e':
+			o->export_path = optarg;
 			break;
 		case 'n':
 			if (st_parse_int64(&o->count, optarg, 1, 100000, "-n",
@@ -212,6 +220,11 @@ static int check_run(int argc, char **argv, struct st_ctx *ctx)
 				  "no check configured");
 		goto out;
 	}
+	if (o.export_path && argc - optind != 1) {
+		rc = st_ctx_usage_error(
+			ctx, usage, "--export needs exactly one check name");
+		goto out;
+	}
 	/* Load every check first: a typo fails before anything runs. */
 	json_array_foreach(names, i, n)
 	{
@@ -236,6 +249,7 @@ static int check_run(int argc, char **argv, struct st_ctx *ctx)
 		struct chk_result r;
 
 		chk_check_load(&c, ctx->config, json_string_value(n), NULL);
+		c->export_path = o.export_path;
 		chk_run(&r, c);
 		if (r.status == CHK_FAIL || r.status == CHK_ERROR)
 			failed = true;

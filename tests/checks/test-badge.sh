@@ -96,6 +96,17 @@ assert j['license_location_status'] == 'Met'
 assert j['floss_license_justification'] == 'LICENSE: MIT'
 assert j['signed_releases_status'] == 'Met'" && pass || fail "export"
 
+run check run partial --no-store --export partial.json
+expect_rc 0 "--export"
+python3 -c "
+import json; j=json.load(open('partial.json'))
+assert j['level'] == 'in_progress'
+assert j['contribution_status'] == 'Unmet'
+assert j['signed_releases_status'] == '?'" && pass || fail "--export file"
+run check run partial none --export x.json
+expect_rc 2 "--export with two checks"
+expect_err "--export needs exactly one check name"
+
 run check run none --json
 rm -f crit.txt
 expect_rc 1 "none"
