@@ -82,6 +82,20 @@ int ci_schedule_load(struct ci_schedule *out, const struct st_config *config,
 	out->cron_expr = get_str(config, name, "cron");
 	out->run = get_str(config, name, "run");
 	out->webhook = get_str(config, name, "webhook");
+	if (!out->cron_expr && !out->run && st_starts_with(name, "check-")) {
+		/* A check with its own schedule (design.md's example). */
+		struct st_buf k = ST_BUF_INIT;
+
+		st_buf_addf(&k, "check.%s.schedule", name + 6);
+		out->cron_expr = st_config_get_string(config, k.buf, NULL);
+		st_buf_release(&k);
+		if (out->cron_expr) {
+			st_buf_addf(&k, "check run %s", name + 6);
+			out->run = st_buf_detach(&k, NULL);
+		}
+	}
+	if (!out->webhook)
+		out->webhook = st_config_get_string(config, "ci.webhook", NULL);
 	if (!out->cron_expr || !out->run) {
 		rc = st_error_set(err, ST_EINVALID,
 				  "schedule '%s' needs cron and run", name);
@@ -405,6 +419,50 @@ out:
 	return rc;
 }
 
+struct implicit_ctx {
+	const struct st_config *config;
+	st_config_section_fn fn;
+	void *data;
+};
+
+/* A [check "NAME"] with a schedule key is the schedule "check-NAME",
+ * unless a [schedule "check-NAME"] says otherwise. */
+static int implicit_one(const char *check, void *data)
+{
+	struct implicit_ctx *ic = data;
+	struct st_buf k = ST_BUF_INIT;
+	char *cron, *own;
+	int rc = 0;
+
+	st_buf_addf(&k, "check.%s.schedule", check);
+	cron = st_config_get_string(ic->config, k.buf, NULL);
+	st_buf_reset(&k);
+	st_buf_addf(&k, "schedule.check-%s.cron", check);
+	own = st_config_get_string(ic->config, k.buf, NULL);
+	st_buf_reset(&k);
+	if (cron && !own) {
+		st_buf_addf(&k, "check-%s", check);
+		rc = ic->fn(k.buf, ic->data);
+	}
+	free(cron);
+	free(own);
+	st_buf_release(&k);
+	return rc;
+}
+
+/* Call fn for every schedule: [schedule] sections, then checks with a
+ * schedule key. */
+static int foreach_schedule(const struct st_config *config,
+			    st_config_section_fn fn, void *data)
+{
+	struct implicit_ctx ic = {config, fn, data};
+	int rc = st_config_foreach_subsection(config, "schedule", fn, data);
+
+	if (rc)
+		return rc;
+	return st_config_foreach_subsection(config, "check", implicit_one, &ic);
+}
+
 struct due_ctx {
 	struct st_store *store;
 	const struct st_config *config;
@@ -504,7 +562,7 @@ int ci_run_due(json_t **report, struct st_store *store,
 				    strerror(errno));
 		goto out;
 	}
-	st_config_foreach_subsection(config, "schedule", one_schedule, &d);
+	foreach_schedule(config, one_schedule, &d);
 out:
 	if (d.rc == 0) {
 		*report = d.report;
@@ -540,7 +598,7 @@ int ci_next_due(time_t *out, const struct st_config *config, time_t now,
 {
 	struct next_ctx n = {config, now, 0};
 
-	st_config_foreach_subsection(config, "schedule", next_one, &n);
+	foreach_schedule(config, next_one, &n);
 	if (!n.best)
 		return st_error_set(err, ST_ENOTFOUND, "no valid schedule");
 	*out = n.best;
@@ -607,7 +665,7 @@ int ci_list(json_t **out, struct st_store *store,
 	struct list_ctx l = {store, config, now, json_array(), err, 0};
 
 	*out = NULL;
-	st_config_foreach_subsection(config, "schedule", list_one, &l);
+	foreach_schedule(config, list_one, &l);
 	if (l.rc < 0) {
 		json_decref(l.out);
 		return l.rc;

@@ -10,9 +10,14 @@
  *	retry-delay = 60                seconds before the first retry,
  *	                                doubled before each next (default 60)
  *	webhook = https://hooks.example.org/steward   POSTed JSON on failure
+ * [check "site-https"]
+ *	schedule = 0 *\/6 * * *         a check with a schedule key is the
+ *	                                schedule "check-site-https" running
+ *	                                `check run site-https`
  * [ci]
  *	run-dir = run                   lock files (default "run" beside the
  *	                                configuration)
+ *	webhook = URL                   for schedules without their own
  *
  * ci_run_due runs, once, every schedule whose latest cron time has come
  * since its last run (a missed run is caught up once; a schedule never

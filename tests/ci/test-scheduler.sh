@@ -139,6 +139,28 @@ expect_json "[(s['schedule'], s['last_status']) for s in j] == [('bad', 'failed'
 expect_json "j[2]['next'] == '2026-01-02T00:00:00Z'"
 expect_json "'more than 5 fields' in j[3]['error']"
 
+# --- A check with a schedule key is a schedule of its own.
+mkdir implicit
+cat >implicit/steward.conf <<'CONF'
+[check "tick"]
+	kind = build
+	path = ../repo
+	command = true
+	schedule = @hourly
+[check "unscheduled"]
+	kind = build
+	path = ../repo
+	command = true
+CONF
+run --config implicit/steward.conf ci run-due
+expect_rc 0 "implicit schedule"
+expect_out "check-tick: ok (exit 0, 1 attempt(s), due 2026-01-01T12:00:00Z)"
+expect_no_out "unscheduled"
+run --config implicit/steward.conf check history tick --json
+expect_json "len(j) == 1 and j[0]['status'] == 'pass'"
+run --config implicit/steward.conf ci list --json
+expect_json "[(s['schedule'], s['run'], s['next']) for s in j] == [('check-tick', 'check run tick', '2026-01-01T13:00:00Z')]"
+
 # --- The daemon runs due jobs and stops on SIGTERM.
 mkdir daemon
 cat >daemon/steward.conf <<'CONF'
