@@ -1,6 +1,8 @@
 /* scheduler.c: due schedules, per-job locks, retries, history, webhook. */
 #include "scheduler.h"
 
+#include "mail.h"
+
 #include "checks/exec.h"
 
 #include "common/buf.h"
@@ -96,6 +98,9 @@ int ci_schedule_load(struct ci_schedule *out, const struct st_config *config,
 	}
 	if (!out->webhook)
 		out->webhook = st_config_get_string(config, "ci.webhook", NULL);
+	out->mail_to = get_str(config, name, "mail-to");
+	if (!out->mail_to)
+		out->mail_to = st_config_get_string(config, "ci.mail-to", NULL);
 	if (!out->cron_expr || !out->run) {
 		rc = st_error_set(err, ST_EINVALID,
 				  "schedule '%s' needs cron and run", name);
@@ -123,6 +128,7 @@ void ci_schedule_release(struct ci_schedule *s)
 	free(s->cron_expr);
 	free(s->run);
 	free(s->webhook);
+	free(s->mail_to);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -304,6 +310,40 @@ out:
 	json_decref(body);
 }
 
+/* Mail the report of a failed job; like the webhook, never fatal. */
+static void mail(const struct ci_schedule *sc, const struct st_config *config,
+		 const json_t *entry, const char *log)
+{
+	struct st_error err = ST_ERROR_INIT;
+	struct st_buf subject = ST_BUF_INIT, body = ST_BUF_INIT;
+	char *url =
+		st_config_get_string(config, "ci.smtp-url", "smtp://localhost");
+	char *from = st_config_get_string(config, "ci.mail-from",
+					  "steward@localhost");
+	const char *outcome =
+		json_string_value(json_object_get(entry, "outcome"));
+	size_t n = strlen(log);
+
+	st_buf_addf(&subject, "[steward] schedule '%s' %s", sc->name,
+		    outcome ? outcome : "failed");
+	st_buf_addf(
+		&body,
+		"Schedule: %s\nCommand: steward %s\nOutcome: %s, exit "
+		"%d, %d attempt(s)\nDue: %s\n\nLast output:\n%s",
+		sc->name, sc->run, outcome ? outcome : "failed",
+		(int)json_integer_value(json_object_get(entry, "exit_code")),
+		(int)json_integer_value(json_object_get(entry, "attempts")),
+		json_string_value(json_object_get(entry, "due")),
+		n > 8192 ? log + n - 8192 : log);
+	if (ci_mail_send(url, from, sc->mail_to, subject.buf, body.buf, 30,
+			 &err) < 0)
+		st_log(ST_LOG_WARN, "schedule '%s': %s", sc->name, err.msg);
+	free(url);
+	free(from);
+	st_buf_release(&subject);
+	st_buf_release(&body);
+}
+
 /* Take run_dir/NAME.lock without waiting. Returns the fd, ST_EBUSY with
  * the holder's pid in the message, or ST_ERROR. */
 static int take_lock(const char *run_dir, const char *name,
@@ -413,6 +453,8 @@ static int run_job(json_t *entry, struct st_store *s, int64_t sid,
 	rc = schedule_done(s, sid, due, err);
 	if (rc == 0 && strcmp(status, "ok") != 0 && sc->webhook)
 		notify(sc, entry, ex.log.buf);
+	if (rc == 0 && strcmp(status, "ok") != 0 && sc->mail_to)
+		mail(sc, config, entry, ex.log.buf);
 out:
 	chk_exec_release(&ex);
 	free(line);

@@ -10,6 +10,7 @@
  *	retry-delay = 60                seconds before the first retry,
  *	                                doubled before each next (default 60)
  *	webhook = https://hooks.example.org/steward   POSTed JSON on failure
+ *	mail-to = ops@example.org       mailed on failure (through ci.smtp-url)
  * [check "site-https"]
  *	schedule = 0 *\/6 * * *         a check with a schedule key is the
  *	                                schedule "check-site-https" running
@@ -18,6 +19,9 @@
  *	run-dir = run                   lock files (default "run" beside the
  *	                                configuration)
  *	webhook = URL                   for schedules without their own
+ *	mail-to = ADDRESS               for schedules without their own
+ *	smtp-url = smtp://localhost     the mail server (default)
+ *	mail-from = steward@localhost   the sender (default)
  *
  * ci_run_due runs, once, every schedule whose latest cron time has come
  * since its last run (a missed run is caught up once; a schedule never
@@ -48,6 +52,7 @@ struct ci_schedule {
 	int64_t retries;     /* extra attempts after a failure */
 	int64_t retry_delay; /* seconds before the first retry */
 	char *webhook;	     /* URL, or NULL */
+	char *mail_to;	     /* address to mail failures to, or NULL */
 };
 
 /* Load schedule name from config. ST_ENOTFOUND without such a section,

@@ -1,6 +1,6 @@
 # test-scheduler.sh: `steward ci`: due jobs, the per-job lock with two
 # concurrent runs, retries, timeouts (killing nested builds), history,
-# and the webhook on failure, to a loopback server started here.
+# and the webhook and mail on failure, to loopback servers started here.
 . "$(dirname "$0")/../lib.sh"
 
 export GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.org
@@ -72,13 +72,51 @@ import os; os.rename(sys.argv[2] + '.tmp', sys.argv[2])
 s.serve_forever()
 PY
 HOOK=$!
-trap 'kill $HOOK 2>/dev/null; rm -rf "$T"' EXIT
+# A minimal SMTP server keeping what it is told in smtp.log.
+python3 - smtp.log smtp.port <<'PY' &
+import os, socketserver, sys
+class H(socketserver.StreamRequestHandler):
+    def handle(self):
+        out = open(sys.argv[1], 'ab')
+        def w(s):
+            self.wfile.write(s.encode() + b'\r\n')
+        w('220 test ESMTP')
+        data = False
+        for line in self.rfile:
+            out.write(line)
+            if data:
+                if line == b'.\r\n':
+                    data = False
+                    w('250 queued')
+                continue
+            cmd = line[:4].upper()
+            if cmd in (b'EHLO', b'HELO'):
+                w('250 test')
+            elif cmd == b'DATA':
+                data = True
+                w('354 go ahead')
+            elif cmd == b'QUIT':
+                w('221 bye')
+                break
+            else:
+                w('250 ok')
+        out.close()
+s = socketserver.TCPServer(('127.0.0.1', 0), H)
+open(sys.argv[2] + '.tmp', 'w').write(str(s.server_address[1]))
+os.rename(sys.argv[2] + '.tmp', sys.argv[2])
+s.serve_forever()
+PY
+SMTP=$!
+trap 'kill $HOOK $SMTP 2>/dev/null; rm -rf "$T"' EXIT
 for _ in $(seq 50); do
-	[ -s hook.port ] && break
+	[ -s hook.port ] && [ -s smtp.port ] && break
 	sleep 0.1
 done
 mkdir fail
 cat >fail/steward.conf <<CONF
+[ci]
+	smtp-url = smtp://127.0.0.1:$(cat smtp.port)
+	mail-from = steward@example.org
 [check "bad"]
 	kind = build
 	path = ../repo
@@ -93,6 +131,7 @@ cat >fail/steward.conf <<CONF
 	retries = 1
 	retry-delay = 1
 	webhook = http://127.0.0.1:$(cat hook.port)/hook
+	mail-to = ops@example.org
 [schedule "hang"]
 	cron = @hourly
 	run = check run hang
@@ -124,6 +163,12 @@ assert j['attempts'] == 2 and j['exit_code'] == 1, j
 assert j['command'] == 'check run bad', j
 assert 'exited with 1' in j['log_tail'], j
 " && pass || fail "webhook body: $(cat hook.log)"
+grep -q '^MAIL FROM:<steward@example.org>' smtp.log && pass || fail "smtp sender: $(cat smtp.log)"
+grep -q '^RCPT TO:<ops@example.org>' smtp.log && pass || fail "smtp recipient"
+grep -q "^Subject: \[steward\] schedule 'bad' failed" smtp.log && pass || fail "mail subject"
+grep -q "^Outcome: failed, exit 1, 2 attempt(s)" smtp.log && pass || fail "mail body"
+grep -q "exited with 1" smtp.log && pass || fail "mail log tail"
+[ "$(grep -c '^RCPT TO' smtp.log)" -eq 1 ] && pass || fail "one mail only (hang has no mail-to)"
 run --config fail/steward.conf ci history bad --json
 expect_rc 0 "history"
 expect_json "[(r['attempt'], r['status'], r['exit_code']) for r in j] == [(2, 'failed', 1), (1, 'failed', 1)]"
@@ -190,5 +235,5 @@ run ci --help
 expect_rc 0
 expect_out "usage: steward ci run-due"
 
-kill $HOOK 2>/dev/null
+kill $HOOK $SMTP 2>/dev/null
 finish
