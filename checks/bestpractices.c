@@ -7,6 +7,7 @@
 #include "common/xalloc.h"
 
 #include <ctype.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <git2.h>
 #include <stdarg.h>
@@ -567,6 +568,110 @@ static int write_export(const char *path, const json_t *criteria,
 	return rc;
 }
 
+static size_t on_site_body(char *p, size_t size, size_t n, void *data)
+{
+	struct st_buf *b = data;
+
+	/* A bounded buffer: past its cap, stop the transfer. */
+	return st_buf_add(b, p, size * n) < 0 ? 0 : size * n;
+}
+
+int chk_bestpractices_site(char **level, int *percent, const char *url,
+			   const char *cainfo, struct st_error *err)
+{
+	struct st_buf body = ST_BUF_INIT;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	json_t *j = NULL, *v;
+	CURL *h = curl_easy_init();
+	CURLcode cc;
+	long code = 0;
+	int rc = 0;
+
+	*level = NULL;
+	*percent = -1;
+	st_buf_init(&body, 1024 * 1024);
+	if (!h) {
+		rc = st_error_set(err, ST_ERROR, "cannot start libcurl");
+		goto out;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_site_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "steward-check/1");
+	if (cainfo)
+		curl_easy_setopt(h, CURLOPT_CAINFO, cainfo);
+	cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	if (cc != CURLE_OK || code != 200) {
+		rc = st_error_set(
+			err, ST_ERROR, "cannot read '%s': %s", url,
+			cc != CURLE_OK
+				? (errbuf[0] ? errbuf : curl_easy_strerror(cc))
+				: "not HTTP 200");
+		goto out;
+	}
+	j = json_loadb(body.buf, body.len, 0, NULL);
+	v = json_object_get(j, "badge_level");
+	if (!json_is_string(v)) {
+		rc = st_error_set(err, ST_ERROR,
+				  "'%s' has no badge_level: not the badge "
+				  "site's project JSON",
+				  url);
+		goto out;
+	}
+	*level = st_xstrdup(json_string_value(v));
+	v = json_object_get(j, "badge_percentage_0");
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) <= 100)
+		*percent = (int)json_integer_value(v);
+out:
+	json_decref(j);
+	curl_easy_cleanup(h);
+	st_buf_release(&body);
+	return rc;
+}
+
+/* Compare the badge site's record with what the tree shows. */
+static void compare_site(struct chk_result *res, const struct chk_check *c,
+			 const char *level)
+{
+	char *url = chk_check_get(c, "site-url", NULL);
+	char *cainfo = chk_check_get_path(c, "cainfo", NULL);
+	struct st_error err = ST_ERROR_INIT;
+	char *site = NULL;
+	int percent;
+
+	if (!url)
+		goto out;
+	if (chk_bestpractices_site(&site, &percent, url, cainfo, &err) < 0) {
+		chk_result_addf(res, "Warn", "badge site: %s", err.msg);
+		goto out;
+	}
+	chk_result_addf(res, "Info", "badge site: level %s (%d%% of passing)",
+			site, percent);
+	/* The site says passing (or above) while the tree misses a required
+	 * criterion: the badge claims more than the project shows. */
+	if (strcmp(site, "in_progress") != 0 && strcmp(level, "passing") != 0)
+		chk_result_addf(res, "Warn",
+				"badge site claims '%s' but the repository "
+				"misses required criteria",
+				site);
+	else if (!strcmp(site, "in_progress") && !strcmp(level, "passing"))
+		chk_result_addf(res, "Info",
+				"the repository meets the passing criteria: "
+				"update the badge site");
+out:
+	free(site);
+	free(url);
+	free(cainfo);
+}
+
 int chk_bestpractices_run(struct chk_result *res, const struct chk_check *c,
 			  struct st_error *err)
 {
@@ -608,6 +713,7 @@ int chk_bestpractices_run(struct chk_result *res, const struct chk_check *c,
 		}
 	}
 	chk_result_add_obj(res, json_incref(crit));
+	compare_site(res, c, chk_bestpractices_level(crit));
 	if (exp) {
 		rc = write_export(exp, crit, err);
 		if (rc < 0)

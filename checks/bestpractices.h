@@ -14,6 +14,10 @@
  *	path = /srv/git/xen.git      repository (bare or not)
  *	ref = HEAD                   the tree to assess
  *	export = .bestpractices.json write the criteria there on each run
+ *	site-url = https://www.bestpractices.dev/projects/NNNN.json
+ *	                             the badge site's record of the project,
+ *	                             compared with what the tree shows
+ *	cainfo = ca.pem              CA bundle for site-url (default: system)
  */
 #ifndef STEWARD_CHECKS_BESTPRACTICES_H
 #define STEWARD_CHECKS_BESTPRACTICES_H
@@ -37,6 +41,15 @@ const char *chk_bestpractices_level(const json_t *criteria);
 /* The export object ({"level", "<id>_status", "<id>_justification" ...}).
  * Caller owns. */
 json_t *chk_bestpractices_export(const json_t *criteria);
+
+/*
+ * Read the project's badge state from the badge site's JSON at url
+ * (fields badge_level and badge_percentage_0). *level (caller frees) is
+ * e.g. "passing" or "in_progress"; *percent 0-100, or -1 when absent.
+ * cainfo may be NULL. ST_ERROR when it cannot be fetched or read.
+ */
+int chk_bestpractices_site(char **level, int *percent, const char *url,
+			   const char *cainfo, struct st_error *err);
 
 /* The check kind's run function (see check.h). */
 int chk_bestpractices_run(struct chk_result *res, const struct chk_check *c,

@@ -43,17 +43,41 @@ printf 'jobs:\n  lint:\n    run: cppcheck --enable=all src\n' >partial/.github/w
 printf 'project(p C)\n' >partial/CMakeLists.txt
 commit_all partial "partial"
 
-cat >steward.conf <<'CONF'
+# The badge site's project records, served on 127.0.0.1.
+mkdir -p site/projects
+printf '{"id": 1, "name": "full", "badge_level": "passing", "badge_percentage_0": 100}' >site/projects/1.json
+printf '{"id": 2, "name": "partial", "badge_level": "passing", "badge_percentage_0": 100}' >site/projects/2.json
+python3 - site site.port <<'PY' &
+import functools, http.server, os, sys
+H = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+H.log_message = lambda *a: None
+s = http.server.HTTPServer(('127.0.0.1', 0), H)
+open(sys.argv[2] + '.tmp', 'w').write(str(s.server_address[1]))
+os.rename(sys.argv[2] + '.tmp', sys.argv[2])
+s.serve_forever()
+PY
+SITE=$!
+trap 'kill $SITE 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 50); do
+	[ -s site.port ] && break
+	sleep 0.1
+done
+SITE_URL=http://127.0.0.1:$(cat site.port)/projects
+
+cat >steward.conf <<CONF
 [check "full"]
 	kind = badge
 	path = full
 	export = out/full.json
+	site-url = $SITE_URL/1.json
 [check "none"]
 	kind = badge
 	path = none
+	site-url = $SITE_URL/3.json
 [check "partial"]
 	kind = badge
 	path = partial
+	site-url = $SITE_URL/2.json
 [check "missing"]
 	kind = badge
 	path = nowhere
@@ -89,6 +113,8 @@ for id in license_location floss_license description_good contribution \
 done
 expect_out "LICENSE: MIT"
 expect_out "1 of 2 tag(s) signed, e.g. v1.0"
+expect_out "Info: badge site: level passing (100% of passing)"
+expect_no_out "badge site claims"
 python3 -c "
 import json; j=json.load(open('out/full.json'))
 assert j['level'] == 'passing'
@@ -119,6 +145,7 @@ done
 expect_crit floss_license unknown
 expect_crit sites_https unknown
 expect_out "none of 1 tag(s) is signed"
+expect_out "Warn: badge site: cannot read '$SITE_URL/3.json': not HTTP 200"
 
 run check run partial --json
 rm -f crit.txt
@@ -140,6 +167,7 @@ expect_crit static_analysis met
 expect_out ".github/workflows/ci.yml runs cppcheck"
 expect_crit dynamic_analysis unmet
 expect_crit signed_releases unknown
+expect_out "Warn: badge site claims 'passing' but the repository misses required criteria"
 
 run check run missing
 expect_rc 1 "missing repository"
@@ -150,4 +178,5 @@ run check run partial
 expect_out "Warn: contribution unmet: no CONTRIBUTING guide"
 expect_out "Info: build met: CMakeLists.txt"
 
+kill $SITE
 finish
