@@ -108,6 +108,38 @@ static int add_name(const char *name, void *data)
 	return 0;
 }
 
+/* Add each listed check's latest stored run as "last", when the store
+ * exists (listing never creates it). */
+static void add_latest(json_t *list, struct st_ctx *ctx)
+{
+	struct st_store *store = st_ctx_store(ctx, true);
+	size_t i;
+	json_t *e;
+
+	if (!store) {
+		st_error_clear(&ctx->err);
+		return;
+	}
+	json_array_foreach(list, i, e)
+	{
+		json_t *h = NULL, *r;
+
+		if (chk_store_history(
+			    &h, store,
+			    json_string_value(json_object_get(e, "name")), 1,
+			    NULL) < 0)
+			continue;
+		r = json_array_get(h, 0);
+		json_object_set_new(
+			e, "last",
+			json_pack("{s:O,s:O,s:O}", "status",
+				  json_object_get(r, "status"), "score",
+				  json_object_get(r, "score"), "started",
+				  json_object_get(r, "started")));
+		json_decref(h);
+	}
+}
+
 static int check_list(int argc, char **argv, struct st_ctx *ctx)
 {
 	struct check_opts o;
@@ -154,6 +186,7 @@ static int check_list(int argc, char **argv, struct st_ctx *ctx)
 			chk_check_free(c);
 			json_array_append_new(out, e);
 		}
+		add_latest(out, ctx);
 	}
 	if (o.json) {
 		st_json_print(stdout, out, 1);
@@ -167,7 +200,20 @@ static int check_list(int argc, char **argv, struct st_ctx *ctx)
 			json_object_get(n, o.kinds ? "summary" : "kind"));
 		const char *e = json_string_value(json_object_get(n, "error"));
 
-		printf("%-20s %s\n", a, e ? e : b);
+		json_t *last = json_object_get(n, "last");
+
+		if (e)
+			printf("%-20s %s\n", a, e);
+		else if (last)
+			printf("%-20s %-10s %s %d/10 %s\n", a, b,
+			       json_string_value(
+				       json_object_get(last, "status")),
+			       (int)json_integer_value(
+				       json_object_get(last, "score")),
+			       json_string_value(
+				       json_object_get(last, "started")));
+		else
+			printf("%-20s %s\n", a, b);
 	}
 out:
 	json_decref(names);

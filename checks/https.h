@@ -12,8 +12,9 @@
  *	kind = https
  *	url = https://xenproject.org/      (multi-valued)
  *	cainfo = /etc/ssl/test-ca.pem       CA bundle (default: the system's)
- *	http-url = http://host/             the plain-HTTP URL to try
- *	                                    (default: the URL on port 80)
+ *	http-url = http://host/             the plain-HTTP URL to try, for
+ *	                                    every url (default: each URL
+ *	                                    with http:// on port 80)
  *	timeout = 10                        seconds per request
  *	warn-days = 30                      warn when the certificate expires
  *	                                    sooner

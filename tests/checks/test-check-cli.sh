@@ -63,6 +63,11 @@ expect_json "j[0]['status'] == 'fail' and j[0]['score'] == 0"
 expect_json "j[0]['reason'] == \"'staging' has waited 11 days for 'master'\""
 expect_json "any(isinstance(d, dict) and d['waiting'] == 2 for d in j[0]['details'])"
 
+run check list --json
+expect_rc 0 "list with results"
+expect_json "[(c['name'], c.get('last', {}).get('status')) for c in j] == [('lag', 'fail'), ('in', 'pass'), ('x<y&z', None)]"
+run check list
+expect_out "lag                  branch-lag fail 0/10 2026-01-13T00:00:00Z"
 run check history lag --json
 expect_rc 0 "history"
 expect_json "[r['status'] for r in j] == ['fail', 'warn']"
