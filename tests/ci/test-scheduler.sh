@@ -229,6 +229,12 @@ RC=$?
 expect_rc 0 "daemon stops on SIGTERM"
 grep -q "quick: ok (exit 0" d.out && pass || fail "daemon output: $(cat d.out d.err)"
 
+# A run directory that cannot be made is an error, not a silent skip.
+printf '[ci]\n\trun-dir = /proc/steward-no\n[schedule "x"]\n\tcron = * * * * *\n\trun = config\n' >norun.conf
+run --config norun.conf ci run-due
+expect_rc 1 "unusable run directory"
+expect_err "steward: ci: cannot make '/proc/steward-no'"
+
 run ci frob
 expect_rc 2 "unknown subcommand"
 run ci --help
