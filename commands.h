@@ -8,6 +8,8 @@
 
 #include "common/ctx.h"
 
+int cmd_check(int argc, char **argv, struct st_ctx *ctx);
+int cmd_ci(int argc, char **argv, struct st_ctx *ctx);
 int cmd_config(int argc, char **argv, struct st_ctx *ctx);
 int cmd_ingest(int argc, char **argv, struct st_ctx *ctx);
 int cmd_parse(int argc, char **argv, struct st_ctx *ctx);

@@ -25,6 +25,8 @@ struct command {
 
 /* Sorted by name; --help prints from it, so help cannot drift. */
 static const struct command commands[] = {
+	{"check", cmd_check, "run checks, show their history and badges"},
+	{"ci", cmd_ci, "run scheduled jobs that are due, or as a daemon"},
 	{"config", cmd_config, "show the configuration Steward would use"},
 	{"ingest", cmd_ingest, "bring mailing-list archives into the store"},
 	{"parse", cmd_parse,
