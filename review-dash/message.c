@@ -16,9 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Nested multiparts and attached messages allowed, in total: GMime's
- * parser recurses once per level, so a hostile mail must not nest deep. */
-#define CONTAINERS_MAX 32
+/* Words that may declare a multipart or attached message, counted in
+ * the raw bytes: GMime's parser recurses once per nesting level, so past
+ * this many the body is not given to it (see rd_message_parse). */
+#define CONTAINERS_MAX 64
 /* Walk depth for the parsed tree. */
 #define DEPTH_MAX 32
 /* References kept per message, and the longest Message-ID (RFC 5322
@@ -63,6 +64,17 @@ const char *rd_kind_name(enum rd_kind k)
 	return "comment";
 }
 
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Does w hold a NUL, a CR or a byte >= 0x80 (haszero trick)? */
+static bool has_special(uint64_t w)
+{
+	uint64_t cr = w ^ (ONES * '\r');
+
+	return ((w | ((w - ONES) & ~w) | ((cr - ONES) & ~cr)) & HIGHS) != 0;
+}
+
 /*
  * Append p[0..n) to out as clean UTF-8: valid sequences are kept, each
  * invalid byte is read as Latin-1 (the usual truth behind a lying
@@ -77,9 +89,21 @@ static int add_clean(struct st_buf *out, const char *p, size_t n)
 	if (rc < 0)
 		return rc;
 	while (i < n) {
-		unsigned char c = s[i];
+		unsigned char c;
 		size_t k = 0;
 
+		/* Fast path: 8 bytes without NUL, CR or a high bit. */
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (has_special(w))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = s[i];
 		if (c >= 0x20 && c < 0x80) {
 			i++;
 			continue;
@@ -567,8 +591,8 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 		goto out;
 	}
 	pthread_once(&gmime_once, gmime_setup);
-	/* Too many containers: keep the headers, drop the body rather than
-	 * let GMime's recursion over a hostile nesting exhaust the stack. */
+	/* Too many containers: GMime gets the headers only, rather than
+	 * recurse over a hostile nesting until the stack runs out. */
 	if (count_containers(raw, len) > CONTAINERS_MAX)
 		parse_len = header_len(raw, len);
 	stream = g_mime_stream_mem_new_with_buffer(raw, parse_len);
@@ -597,12 +621,18 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 	if (parse_len == len) {
 		GMimeObject *top = g_mime_message_get_mime_part(msg);
 
-		if (top && walk(&body, top, 0) < 0) {
-			rc = st_error_set(err, ST_ETOOBIG,
-					  "message '%s' body is too big",
-					  m->message_id);
-			goto out;
-		}
+		if (top)
+			rc = walk(&body, top, 0);
+	} else {
+		/* The word count tripped (a hostile nesting, or a patch to
+		 * a mail parser): the raw body as plain text. */
+		rc = add_clean(&body, raw + parse_len, len - parse_len);
+	}
+	if (rc < 0) {
+		rc = st_error_set(err, ST_ETOOBIG,
+				  "message '%s' body is too big",
+				  m->message_id);
+		goto out;
 	}
 	m->body = st_buf_detach(&body, NULL);
 	classify(m);
