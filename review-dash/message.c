@@ -189,6 +189,23 @@ static bool wanted_part(GMimePart *part)
 	       g_mime_content_type_is_type(ct, "application", "octet-stream");
 }
 
+/*
+ * A single-byte Western label. Text under one that is valid UTF-8 with
+ * non-ASCII in it is UTF-8 (a mailer that lies the other way): such byte
+ * pairs almost never occur in real Latin-1 prose.
+ */
+static bool is_latin(const char *charset)
+{
+	static const char *const names[] = {"iso-8859-1", "iso-8859-15",
+					    "latin1",	  "windows-1252",
+					    "cp1252",	  NULL};
+
+	for (size_t i = 0; names[i]; i++)
+		if (!g_ascii_strcasecmp(charset, names[i]))
+			return true;
+	return false;
+}
+
 /* Decode one leaf part (transfer encoding, then charset) onto out. */
 static int add_part(struct st_buf *out, GMimePart *part)
 {
@@ -210,7 +227,9 @@ static int add_part(struct st_buf *out, GMimePart *part)
 	if (rc < 0 || !bytes->len)
 		goto out;
 	if (charset && g_ascii_strcasecmp(charset, "utf-8") &&
-	    g_ascii_strcasecmp(charset, "us-ascii")) {
+	    g_ascii_strcasecmp(charset, "us-ascii") &&
+	    !(is_latin(charset) && g_utf8_validate((const gchar *)bytes->data,
+						   (gssize)bytes->len, NULL))) {
 		gsize written = 0;
 		gchar *conv = g_convert((const gchar *)bytes->data,
 					(gssize)bytes->len, "UTF-8",

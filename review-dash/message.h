@@ -52,10 +52,11 @@ struct rd_message {
 #define RD_MESSAGE_MAX (64u << 20)
 
 /*
- * Parse one raw message (RFC 5322 bytes, LF or CRLF, no mbox "From "
- * line). Caller owns *out; free with rd_message_free. Returns 0,
- * ST_EINVALID (no headers, undecodable) or ST_ETOOBIG, with err's message
- * the reason recorded for a rejected message.
+ * Parse one raw message (RFC 5322 bytes, LF or CRLF; a leading mbox
+ * "From " line is skipped). Caller owns *out; free with rd_message_free.
+ * Returns 0, ST_EINVALID (no headers, undecodable) or ST_ETOOBIG, with
+ * err's message the reason recorded for a rejected message. Thread-safe:
+ * separate messages may be parsed on separate threads at once.
  */
 int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 		     struct st_error *err);

@@ -157,6 +157,15 @@ static void test_encodings(void **state)
 	assert_null(strchr(m->body, '\r'));
 	rd_message_free(m);
 
+	/* UTF-8 under a Latin-1 label stays UTF-8. */
+	m = parse_file("lying-latin1.eml");
+	assert_string_equal(m->body, "Jürgen wrote “this”.\n");
+	rd_message_free(m);
+	/* Real Latin-1 under its label is converted. */
+	m = parse_file("latin1-from.eml");
+	assert_non_null(strstr(m->body, "prêt"));
+	rd_message_free(m);
+
 	m = parse_file("unknown-charset.eml");
 	assert_non_null(strstr(m->body, "Bytes éÿþ survive"));
 	rd_message_free(m);
