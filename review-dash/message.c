@@ -299,30 +299,40 @@ static int walk(struct st_buf *out, GMimeObject *obj, int depth)
 	return 0;
 }
 
+/* Does p (with at least strlen(word) bytes) spell word, any case? */
+static bool word_at(const char *p, const char *word)
+{
+	for (; *word; p++, word++)
+		if (g_ascii_tolower(*p) != *word)
+			return false;
+	return true;
+}
+
 /*
- * Count multipart and message containers the raw bytes could declare,
- * case-insensitively, before GMime recurses into them.
+ * Count the multipart and message containers the raw bytes could declare,
+ * case-insensitively, before GMime recurses into them. Anchored on rare
+ * bytes ('m' then 'u'; the '8' of rfc822) so prose costs little.
  */
 static size_t count_containers(const char *raw, size_t len)
 {
-	static const char *const words[] = {"multipart", "rfc822", NULL};
+	const char *end = raw + len, *p;
 	size_t count = 0;
 
-	for (size_t w = 0; words[w]; w++) {
-		size_t wl = strlen(words[w]);
-
-		for (int pass = 0; pass < 2; pass++) {
-			char first =
-				pass ? (char)(words[w][0] - 32) : words[w][0];
-			const char *p = raw, *end = raw + len;
-
-			while ((p = memchr(p, first, (size_t)(end - p)))) {
-				if ((size_t)(end - p) >= wl &&
-				    !g_ascii_strncasecmp(p, words[w], wl))
-					count++;
-				p++;
-			}
+	for (int pass = 0; pass < 2; pass++) {
+		p = raw;
+		while ((p = memchr(p, pass ? 'M' : 'm', (size_t)(end - p)))) {
+			if (end - p >= 9 && (p[1] | 0x20) == 'u' &&
+			    word_at(p, "multipart"))
+				count++;
+			p++;
 		}
+	}
+	p = raw;
+	while ((p = memchr(p, '8', (size_t)(end - p)))) {
+		if (p - raw >= 3 && end - p >= 3 && p[1] == '2' &&
+		    p[2] == '2' && word_at(p - 3, "rfc"))
+			count++;
+		p++;
 	}
 	return count;
 }
@@ -530,7 +540,10 @@ static void classify(struct rd_message *m)
 
 	if (m->subj.is_reply || m->subj.is_forward) {
 		m->kind = RD_KIND_COMMENT;
-	} else if (m->subj.is_pull || is_pull_body(m->body, n)) {
+	} else if ((m->subj.is_pull && !(m->subj.number > 0 && start >= 0)) ||
+		   is_pull_body(m->body, n)) {
+		/* "[PULL 2/5] x" with a diff is one patch of a pull series
+		 * (QEMU's way); its "[PULL 0/5]" is the request. */
 		m->kind = RD_KIND_PULL;
 		find_pull(m, m->body, n);
 	} else if (m->subj.number == 0 && m->subj.total > 0) {

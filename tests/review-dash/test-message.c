@@ -123,6 +123,31 @@ static void test_cover_reply_pull(void **state)
 	rd_message_free(m);
 }
 
+static void test_pull_series(void **state)
+{
+	struct st_error err = ST_ERROR_INIT;
+	struct rd_message *m = NULL;
+	static const char patch[] =
+		"Subject: [PULL 2/5] hw/xen: fix x\nMessage-ID: <p2@x>\n\n"
+		"Fix x.\n\nSigned-off-by: A <a@x>\n---\n"
+		"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n";
+	static const char cover[] =
+		"Subject: [PULL 0/5] xen queue\nMessage-ID: <p0@x>\n\n"
+		"The following changes since commit abc:\n\n"
+		"are available in the Git repository at:\n\n"
+		"  https://gitlab.com/q/qemu.git tags/pull-xen-20240101\n\n"
+		"for you to fetch changes up to def:\n";
+
+	assert_int_equal(rd_message_parse(&m, patch, strlen(patch), &err), 0);
+	assert_int_equal(m->kind, RD_KIND_PATCH);
+	rd_message_free(m);
+	assert_int_equal(rd_message_parse(&m, cover, strlen(cover), &err), 0);
+	assert_int_equal(m->kind, RD_KIND_PULL);
+	assert_string_equal(m->pull_url, "https://gitlab.com/q/qemu.git");
+	assert_string_equal(m->pull_branch, "tags/pull-xen-20240101");
+	rd_message_free(m);
+}
+
 static void test_encodings(void **state)
 {
 	struct rd_message *m = parse_file("rfc2047-from.eml");
@@ -417,6 +442,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_patch),
 		cmocka_unit_test(test_cover_reply_pull),
+		cmocka_unit_test(test_pull_series),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_mime),
 		cmocka_unit_test(test_diffs),
