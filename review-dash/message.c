@@ -507,9 +507,58 @@ static bool is_pull_body(const char *body, size_t n)
 
 /* The commit message: the body above the first "---" line before the
  * diff (git format-patch's cut), else above the diff. */
+/*
+ * git send-email, sending someone else's patch, opens the body with the
+ * author's "From:" (maybe "Date:" and "Subject:" too) and a blank line.
+ * Returns the offset after that block, setting the author; 0 without one.
+ */
+static size_t inbody_from(struct rd_message *m, size_t limit)
+{
+	const char *b = m->body, *nl;
+	size_t i = 0, end;
+	InternetAddressList *list;
+	char *value;
+
+	if (limit < 6 || memcmp(b, "From:", 5))
+		return 0;
+	nl = memchr(b, '\n', limit);
+	if (!nl)
+		return 0;
+	value = st_xmemdupz(b + 5, (size_t)(nl - b) - 5);
+	list = internet_address_list_parse(parser_options, value);
+	free(value);
+	if (list && internet_address_list_length(list) > 0 &&
+	    INTERNET_ADDRESS_IS_MAILBOX(
+		    internet_address_list_get_address(list, 0))) {
+		InternetAddress *a = internet_address_list_get_address(list, 0);
+
+		free(m->author_name);
+		free(m->author_email);
+		m->author_name = clean_dup(internet_address_get_name(a));
+		m->author_email = clean_dup(internet_address_mailbox_get_addr(
+			INTERNET_ADDRESS_MAILBOX(a)));
+		for (char *p = m->author_email; *p; p++)
+			*p = g_ascii_tolower(*p);
+	}
+	if (list)
+		g_object_unref(list);
+	/* Skip the block: header-like lines up to a blank line. */
+	i = (size_t)(nl - b) + 1;
+	while (i < limit &&
+	       (!memcmp(b + i, "Date:", 5) || !memcmp(b + i, "Subject:", 8))) {
+		nl = memchr(b + i, '\n', limit - i);
+		i = nl ? (size_t)(nl - b) + 1 : limit;
+	}
+	end = i;
+	if (end < limit && b[end] == '\n')
+		end++;
+	return end;
+}
+
 static void split_patch(struct rd_message *m, size_t start, size_t dlen)
 {
-	size_t cut = start, i = 0;
+	size_t from = inbody_from(m, start);
+	size_t cut = start, i = from;
 
 	while (i < start) {
 		const char *nl = memchr(m->body + i, '\n', start - i);
@@ -527,7 +576,8 @@ static void split_patch(struct rd_message *m, size_t start, size_t dlen)
 	}
 	while (cut > 0 && g_ascii_isspace(m->body[cut - 1]))
 		cut--;
-	m->commit_msg = st_xmemdupz(m->body, cut);
+	m->commit_msg =
+		st_xmemdupz(m->body + from, cut > from ? cut - from : 0);
 	m->diff = st_xmemdupz(m->body + start, dlen);
 	if (rd_patch_id(m->patch_id, m->diff, dlen) < 0)
 		m->patch_id[0] = '\0';
@@ -647,6 +697,8 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 	m->subject = clean_dup(subject);
 	rd_subject_parse(&m->subj, m->subject, strlen(m->subject));
 	set_from(m, msg);
+	m->author_name = st_xstrdup(m->from_name);
+	m->author_email = st_xstrdup(m->from_email);
 	m->date = get_date(msg);
 	set_refs(m, msg);
 	st_buf_init(&body, RD_MESSAGE_MAX);
@@ -690,6 +742,8 @@ void rd_message_free(struct rd_message *m)
 	free(m->subject);
 	free(m->from_name);
 	free(m->from_email);
+	free(m->author_name);
+	free(m->author_email);
 	free(m->in_reply_to);
 	for (size_t i = 0; i < m->nreferences; i++)
 		free(m->references[i]);

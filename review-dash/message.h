@@ -46,6 +46,10 @@ struct rd_message {
 	char *pull_url;    /* pull: the repository URL; else NULL */
 	char *pull_branch; /* pull: the branch or tag; else NULL */
 	struct rd_trailers trailers; /* unquoted trailers in the body */
+	char *author_name;  /* patch author: the body's leading "From:"
+			       (git send-email for another's patch), else
+			       from_name; never NULL */
+	char *author_email; /* likewise, lower-cased */
 };
 
 /* Size caps: a message over RD_MESSAGE_MAX is rejected (ST_ETOOBIG). */

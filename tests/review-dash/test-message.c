@@ -87,6 +87,26 @@ static void test_patch(void **state)
 	rd_message_free(m);
 }
 
+static void test_inbody_author(void **state)
+{
+	struct rd_message *m = parse_file("send-email-author.eml");
+
+	assert_int_equal(m->kind, RD_KIND_PATCH);
+	assert_string_equal(m->from_email, "committer@example.org");
+	assert_string_equal(m->author_name, "René Author");
+	assert_string_equal(m->author_email, "rene.author@example.com");
+	/* The in-body header block is not part of the commit message. */
+	assert_true(strncmp(m->commit_msg, "The fault path", 14) == 0);
+	assert_string_equal(m->subj.prefixes[1], "for-4.19");
+	rd_message_free(m);
+
+	/* Without one, the author is the sender. */
+	m = parse_file("patch-v2.eml");
+	assert_string_equal(m->author_email, "jane.doe@example.org");
+	assert_string_equal(m->author_name, "Jane Doe");
+	rd_message_free(m);
+}
+
 static void test_cover_reply_pull(void **state)
 {
 	struct rd_message *m = parse_file("cover.eml");
@@ -441,6 +461,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_patch),
+		cmocka_unit_test(test_inbody_author),
 		cmocka_unit_test(test_cover_reply_pull),
 		cmocka_unit_test(test_pull_series),
 		cmocka_unit_test(test_encodings),

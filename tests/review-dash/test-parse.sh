@@ -65,6 +65,11 @@ jl 1 "j['kind'] == 'patch' and 'GIT binary patch' in j['diff'] and 'new mode 100
 jl 2 "j['message_id'].startswith('synthetic-') and j['synthetic_id'] and j['date'] == 0"
 jl 3 "j['kind'] == 'comment' and j['references'] == ['a@x', 'b@x', 'c@x']"
 
+run parse --json "$M/send-email-author.eml"
+jl 0 "j['kind'] == 'patch' and j['from_email'] == 'committer@example.org'" \
+	"j['author_name'] == 'René Author' and j['author_email'] == 'rene.author@example.com'" \
+	"j['commit_msg'].startswith('The fault path')"
+
 # An mbox of several messages, one of them broken: a line each, the
 # broken one with its reason, and exit 1.
 {
