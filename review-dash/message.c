@@ -607,6 +607,27 @@ static void classify(struct rd_message *m)
 	rd_trailers_parse(&m->trailers, m->body, n);
 }
 
+/* The header fields of msg into m; raw names a message without an id. */
+static void set_headers(struct rd_message *m, GMimeMessage *msg,
+			const char *raw, size_t len)
+{
+	const char *id = g_mime_message_get_message_id(msg);
+
+	if (id_ok(id)) {
+		m->message_id = clean_dup(id);
+	} else {
+		m->message_id = synthetic_id(raw, len);
+		m->synthetic_id = true;
+	}
+	m->subject = clean_dup(g_mime_message_get_subject(msg));
+	rd_subject_parse(&m->subj, m->subject, strlen(m->subject));
+	set_from(m, msg);
+	m->author_name = st_xstrdup(m->from_name);
+	m->author_email = st_xstrdup(m->from_email);
+	m->date = get_date(msg);
+	set_refs(m, msg);
+}
+
 /* Does raw open with a header field ("Name:")? */
 static bool has_headers(const char *raw, size_t len)
 {
@@ -647,7 +668,6 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 	GMimeParser *parser = NULL;
 	GMimeMessage *msg = NULL;
 	struct st_buf body = ST_BUF_INIT;
-	const char *id, *subject;
 	size_t parse_len;
 	int rc = 0;
 
@@ -686,21 +706,7 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 		goto out;
 	}
 	m = st_xcalloc(1, sizeof(*m));
-	id = g_mime_message_get_message_id(msg);
-	if (id_ok(id)) {
-		m->message_id = clean_dup(id);
-	} else {
-		m->message_id = synthetic_id(raw, len);
-		m->synthetic_id = true;
-	}
-	subject = g_mime_message_get_subject(msg);
-	m->subject = clean_dup(subject);
-	rd_subject_parse(&m->subj, m->subject, strlen(m->subject));
-	set_from(m, msg);
-	m->author_name = st_xstrdup(m->from_name);
-	m->author_email = st_xstrdup(m->from_email);
-	m->date = get_date(msg);
-	set_refs(m, msg);
+	set_headers(m, msg, raw, len);
 	st_buf_init(&body, RD_MESSAGE_MAX);
 	if (parse_len == len) {
 		GMimeObject *top = g_mime_message_get_mime_part(msg);
