@@ -49,6 +49,8 @@ static json_t *message_json(const struct rd_message *m, const char *file)
 	st_json_set_str(o, "kind", rd_kind_name(m->kind));
 	st_json_set_str(o, "from_name", m->from_name);
 	st_json_set_str(o, "from_email", m->from_email);
+	st_json_set_str(o, "author_name", m->author_name);
+	st_json_set_str(o, "author_email", m->author_email);
 	st_json_set_int(o, "date", m->date);
 	st_json_set_str(o, "in_reply_to", m->in_reply_to);
 	json_object_set_new(o, "references",

@@ -12,9 +12,13 @@
 
 /*
  * Find where a diff starts in text: the offset of its first line
- * ("diff --git", "Index:", "--- a/..." followed by "+++ " and "@@"), or
- * -1 when text holds no diff. The diff runs to the end of the text, less
- * a trailing signature ("-- \n") or list footer.
+ * ("diff --git", "Index:" followed by "====", "--- a/..." followed by
+ * "+++ " and "@@", or "diff -u ..." before those), or -1 when text holds
+ * no diff. *diff_len is set to the length of the diff: the walk follows
+ * hunk line counts, git's extended headers and binary blocks, so it stops
+ * after the last line that belongs to the diff, leaving out a signature
+ * ("-- \n"), a list footer or closing prose. A mailer's CRLF or a context
+ * line stripped to an empty line is tolerated.
  */
 long rd_diff_find(const char *text, size_t len, size_t *diff_len);
 

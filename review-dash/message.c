@@ -16,9 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Nested multiparts and attached messages allowed, in total: GMime's
- * parser recurses once per level, so a hostile mail must not nest deep. */
-#define CONTAINERS_MAX 32
+/* Words that may declare a multipart or attached message, counted in
+ * the raw bytes: GMime's parser recurses once per nesting level, so past
+ * this many the body is not given to it (see rd_message_parse). */
+#define CONTAINERS_MAX 64
 /* Walk depth for the parsed tree. */
 #define DEPTH_MAX 32
 /* References kept per message, and the longest Message-ID (RFC 5322
@@ -63,6 +64,17 @@ const char *rd_kind_name(enum rd_kind k)
 	return "comment";
 }
 
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Does w hold a NUL, a CR or a byte >= 0x80 (haszero trick)? */
+static bool has_special(uint64_t w)
+{
+	uint64_t cr = w ^ (ONES * '\r');
+
+	return ((w | ((w - ONES) & ~w) | ((cr - ONES) & ~cr)) & HIGHS) != 0;
+}
+
 /*
  * Append p[0..n) to out as clean UTF-8: valid sequences are kept, each
  * invalid byte is read as Latin-1 (the usual truth behind a lying
@@ -77,9 +89,21 @@ static int add_clean(struct st_buf *out, const char *p, size_t n)
 	if (rc < 0)
 		return rc;
 	while (i < n) {
-		unsigned char c = s[i];
+		unsigned char c;
 		size_t k = 0;
 
+		/* Fast path: 8 bytes without NUL, CR or a high bit. */
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (has_special(w))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = s[i];
 		if (c >= 0x20 && c < 0x80) {
 			i++;
 			continue;
@@ -165,6 +189,23 @@ static bool wanted_part(GMimePart *part)
 	       g_mime_content_type_is_type(ct, "application", "octet-stream");
 }
 
+/*
+ * A single-byte Western label. Text under one that is valid UTF-8 with
+ * non-ASCII in it is UTF-8 (a mailer that lies the other way): such byte
+ * pairs almost never occur in real Latin-1 prose.
+ */
+static bool is_latin(const char *charset)
+{
+	static const char *const names[] = {"iso-8859-1", "iso-8859-15",
+					    "latin1",	  "windows-1252",
+					    "cp1252",	  NULL};
+
+	for (size_t i = 0; names[i]; i++)
+		if (!g_ascii_strcasecmp(charset, names[i]))
+			return true;
+	return false;
+}
+
 /* Decode one leaf part (transfer encoding, then charset) onto out. */
 static int add_part(struct st_buf *out, GMimePart *part)
 {
@@ -186,7 +227,9 @@ static int add_part(struct st_buf *out, GMimePart *part)
 	if (rc < 0 || !bytes->len)
 		goto out;
 	if (charset && g_ascii_strcasecmp(charset, "utf-8") &&
-	    g_ascii_strcasecmp(charset, "us-ascii")) {
+	    g_ascii_strcasecmp(charset, "us-ascii") &&
+	    !(is_latin(charset) && g_utf8_validate((const gchar *)bytes->data,
+						   (gssize)bytes->len, NULL))) {
 		gsize written = 0;
 		gchar *conv = g_convert((const gchar *)bytes->data,
 					(gssize)bytes->len, "UTF-8",
@@ -256,30 +299,40 @@ static int walk(struct st_buf *out, GMimeObject *obj, int depth)
 	return 0;
 }
 
+/* Does p (with at least strlen(word) bytes) spell word, any case? */
+static bool word_at(const char *p, const char *word)
+{
+	for (; *word; p++, word++)
+		if (g_ascii_tolower(*p) != *word)
+			return false;
+	return true;
+}
+
 /*
- * Count multipart and message containers the raw bytes could declare,
- * case-insensitively, before GMime recurses into them.
+ * Count the multipart and message containers the raw bytes could declare,
+ * case-insensitively, before GMime recurses into them. Anchored on rare
+ * bytes ('m' then 'u'; the '8' of rfc822) so prose costs little.
  */
 static size_t count_containers(const char *raw, size_t len)
 {
-	static const char *const words[] = {"multipart", "rfc822", NULL};
+	const char *end = raw + len, *p;
 	size_t count = 0;
 
-	for (size_t w = 0; words[w]; w++) {
-		size_t wl = strlen(words[w]);
-
-		for (int pass = 0; pass < 2; pass++) {
-			char first =
-				pass ? (char)(words[w][0] - 32) : words[w][0];
-			const char *p = raw, *end = raw + len;
-
-			while ((p = memchr(p, first, (size_t)(end - p)))) {
-				if ((size_t)(end - p) >= wl &&
-				    !g_ascii_strncasecmp(p, words[w], wl))
-					count++;
-				p++;
-			}
+	for (int pass = 0; pass < 2; pass++) {
+		p = raw;
+		while ((p = memchr(p, pass ? 'M' : 'm', (size_t)(end - p)))) {
+			if (end - p >= 9 && (p[1] | 0x20) == 'u' &&
+			    word_at(p, "multipart"))
+				count++;
+			p++;
 		}
+	}
+	p = raw;
+	while ((p = memchr(p, '8', (size_t)(end - p)))) {
+		if (p - raw >= 3 && end - p >= 3 && p[1] == '2' &&
+		    p[2] == '2' && word_at(p - 3, "rfc"))
+			count++;
+		p++;
 	}
 	return count;
 }
@@ -454,9 +507,58 @@ static bool is_pull_body(const char *body, size_t n)
 
 /* The commit message: the body above the first "---" line before the
  * diff (git format-patch's cut), else above the diff. */
+/*
+ * git send-email, sending someone else's patch, opens the body with the
+ * author's "From:" (maybe "Date:" and "Subject:" too) and a blank line.
+ * Returns the offset after that block, setting the author; 0 without one.
+ */
+static size_t inbody_from(struct rd_message *m, size_t limit)
+{
+	const char *b = m->body, *nl;
+	size_t i = 0, end;
+	InternetAddressList *list;
+	char *value;
+
+	if (limit < 6 || memcmp(b, "From:", 5))
+		return 0;
+	nl = memchr(b, '\n', limit);
+	if (!nl)
+		return 0;
+	value = st_xmemdupz(b + 5, (size_t)(nl - b) - 5);
+	list = internet_address_list_parse(parser_options, value);
+	free(value);
+	if (list && internet_address_list_length(list) > 0 &&
+	    INTERNET_ADDRESS_IS_MAILBOX(
+		    internet_address_list_get_address(list, 0))) {
+		InternetAddress *a = internet_address_list_get_address(list, 0);
+
+		free(m->author_name);
+		free(m->author_email);
+		m->author_name = clean_dup(internet_address_get_name(a));
+		m->author_email = clean_dup(internet_address_mailbox_get_addr(
+			INTERNET_ADDRESS_MAILBOX(a)));
+		for (char *p = m->author_email; *p; p++)
+			*p = g_ascii_tolower(*p);
+	}
+	if (list)
+		g_object_unref(list);
+	/* Skip the block: header-like lines up to a blank line. */
+	i = (size_t)(nl - b) + 1;
+	while (i < limit &&
+	       (!memcmp(b + i, "Date:", 5) || !memcmp(b + i, "Subject:", 8))) {
+		nl = memchr(b + i, '\n', limit - i);
+		i = nl ? (size_t)(nl - b) + 1 : limit;
+	}
+	end = i;
+	if (end < limit && b[end] == '\n')
+		end++;
+	return end;
+}
+
 static void split_patch(struct rd_message *m, size_t start, size_t dlen)
 {
-	size_t cut = start, i = 0;
+	size_t from = inbody_from(m, start);
+	size_t cut = start, i = from;
 
 	while (i < start) {
 		const char *nl = memchr(m->body + i, '\n', start - i);
@@ -474,7 +576,8 @@ static void split_patch(struct rd_message *m, size_t start, size_t dlen)
 	}
 	while (cut > 0 && g_ascii_isspace(m->body[cut - 1]))
 		cut--;
-	m->commit_msg = st_xmemdupz(m->body, cut);
+	m->commit_msg =
+		st_xmemdupz(m->body + from, cut > from ? cut - from : 0);
 	m->diff = st_xmemdupz(m->body + start, dlen);
 	if (rd_patch_id(m->patch_id, m->diff, dlen) < 0)
 		m->patch_id[0] = '\0';
@@ -487,7 +590,10 @@ static void classify(struct rd_message *m)
 
 	if (m->subj.is_reply || m->subj.is_forward) {
 		m->kind = RD_KIND_COMMENT;
-	} else if (m->subj.is_pull || is_pull_body(m->body, n)) {
+	} else if ((m->subj.is_pull && !(m->subj.number > 0 && start >= 0)) ||
+		   is_pull_body(m->body, n)) {
+		/* "[PULL 2/5] x" with a diff is one patch of a pull series
+		 * (QEMU's way); its "[PULL 0/5]" is the request. */
 		m->kind = RD_KIND_PULL;
 		find_pull(m, m->body, n);
 	} else if (m->subj.number == 0 && m->subj.total > 0) {
@@ -499,6 +605,27 @@ static void classify(struct rd_message *m)
 		m->kind = RD_KIND_COMMENT;
 	}
 	rd_trailers_parse(&m->trailers, m->body, n);
+}
+
+/* The header fields of msg into m; raw names a message without an id. */
+static void set_headers(struct rd_message *m, GMimeMessage *msg,
+			const char *raw, size_t len)
+{
+	const char *id = g_mime_message_get_message_id(msg);
+
+	if (id_ok(id)) {
+		m->message_id = clean_dup(id);
+	} else {
+		m->message_id = synthetic_id(raw, len);
+		m->synthetic_id = true;
+	}
+	m->subject = clean_dup(g_mime_message_get_subject(msg));
+	rd_subject_parse(&m->subj, m->subject, strlen(m->subject));
+	set_from(m, msg);
+	m->author_name = st_xstrdup(m->from_name);
+	m->author_email = st_xstrdup(m->from_email);
+	m->date = get_date(msg);
+	set_refs(m, msg);
 }
 
 /* Does raw open with a header field ("Name:")? */
@@ -541,7 +668,6 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 	GMimeParser *parser = NULL;
 	GMimeMessage *msg = NULL;
 	struct st_buf body = ST_BUF_INIT;
-	const char *id, *subject;
 	size_t parse_len;
 	int rc = 0;
 
@@ -567,8 +693,8 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 		goto out;
 	}
 	pthread_once(&gmime_once, gmime_setup);
-	/* Too many containers: keep the headers, drop the body rather than
-	 * let GMime's recursion over a hostile nesting exhaust the stack. */
+	/* Too many containers: GMime gets the headers only, rather than
+	 * recurse over a hostile nesting until the stack runs out. */
 	if (count_containers(raw, len) > CONTAINERS_MAX)
 		parse_len = header_len(raw, len);
 	stream = g_mime_stream_mem_new_with_buffer(raw, parse_len);
@@ -580,29 +706,23 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 		goto out;
 	}
 	m = st_xcalloc(1, sizeof(*m));
-	id = g_mime_message_get_message_id(msg);
-	if (id_ok(id)) {
-		m->message_id = clean_dup(id);
-	} else {
-		m->message_id = synthetic_id(raw, len);
-		m->synthetic_id = true;
-	}
-	subject = g_mime_message_get_subject(msg);
-	m->subject = clean_dup(subject);
-	rd_subject_parse(&m->subj, m->subject, strlen(m->subject));
-	set_from(m, msg);
-	m->date = get_date(msg);
-	set_refs(m, msg);
+	set_headers(m, msg, raw, len);
 	st_buf_init(&body, RD_MESSAGE_MAX);
 	if (parse_len == len) {
 		GMimeObject *top = g_mime_message_get_mime_part(msg);
 
-		if (top && walk(&body, top, 0) < 0) {
-			rc = st_error_set(err, ST_ETOOBIG,
-					  "message '%s' body is too big",
-					  m->message_id);
-			goto out;
-		}
+		if (top)
+			rc = walk(&body, top, 0);
+	} else {
+		/* The word count tripped (a hostile nesting, or a patch to
+		 * a mail parser): the raw body as plain text. */
+		rc = add_clean(&body, raw + parse_len, len - parse_len);
+	}
+	if (rc < 0) {
+		rc = st_error_set(err, ST_ETOOBIG,
+				  "message '%s' body is too big",
+				  m->message_id);
+		goto out;
 	}
 	m->body = st_buf_detach(&body, NULL);
 	classify(m);
@@ -628,6 +748,8 @@ void rd_message_free(struct rd_message *m)
 	free(m->subject);
 	free(m->from_name);
 	free(m->from_email);
+	free(m->author_name);
+	free(m->author_email);
 	free(m->in_reply_to);
 	for (size_t i = 0; i < m->nreferences; i++)
 		free(m->references[i]);

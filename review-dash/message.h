@@ -46,16 +46,21 @@ struct rd_message {
 	char *pull_url;    /* pull: the repository URL; else NULL */
 	char *pull_branch; /* pull: the branch or tag; else NULL */
 	struct rd_trailers trailers; /* unquoted trailers in the body */
+	char *author_name;  /* patch author: the body's leading "From:"
+			       (git send-email for another's patch), else
+			       from_name; never NULL */
+	char *author_email; /* likewise, lower-cased */
 };
 
 /* Size caps: a message over RD_MESSAGE_MAX is rejected (ST_ETOOBIG). */
 #define RD_MESSAGE_MAX (64u << 20)
 
 /*
- * Parse one raw message (RFC 5322 bytes, LF or CRLF, no mbox "From "
- * line). Caller owns *out; free with rd_message_free. Returns 0,
- * ST_EINVALID (no headers, undecodable) or ST_ETOOBIG, with err's message
- * the reason recorded for a rejected message.
+ * Parse one raw message (RFC 5322 bytes, LF or CRLF; a leading mbox
+ * "From " line is skipped). Caller owns *out; free with rd_message_free.
+ * Returns 0, ST_EINVALID (no headers, undecodable) or ST_ETOOBIG, with
+ * err's message the reason recorded for a rejected message. Thread-safe:
+ * separate messages may be parsed on separate threads at once.
  */
 int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 		     struct st_error *err);
