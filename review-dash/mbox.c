@@ -21,6 +21,7 @@
 struct rd_mbox {
 	rd_mbox_read_fn fn;
 	void *data;
+	const char *name; /* for warnings */
 	char *buf;
 	size_t alloc;
 	size_t block;
@@ -40,7 +41,8 @@ struct rd_mbox {
 };
 
 void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
-		 uint64_t start, size_t block, size_t max_message)
+		 uint64_t start, size_t block, size_t max_message,
+		 const char *name)
 {
 	struct rd_mbox *m = st_xcalloc(1, sizeof(*m));
 
@@ -48,6 +50,7 @@ void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
 	m->data = data;
 	m->block = block ? block : DEFAULT_BLOCK;
 	m->max = max_message ? max_message : DEFAULT_MAX;
+	m->name = name;
 	m->base = start;
 	m->done = start;
 	st_buf_init(&m->out, 0);
@@ -140,8 +143,8 @@ static void report_skip(struct rd_mbox *m)
 	m->skipped++;
 	st_log(ST_LOG_WARN,
 	       "skipping the message at byte %" PRIu64
-	       ": larger than %zu bytes",
-	       m->msg_off, m->max);
+	       " of '%s': larger than %zu bytes",
+	       m->msg_off, m->name, m->max);
 }
 
 /* Read one more block, keeping buf[lo..hi) (moved to the front). */
@@ -299,7 +302,7 @@ int rd_mbox_split(const char *p, size_t len, size_t block, size_t max_message,
 	uint64_t off;
 	int rc;
 
-	rd_mbox_new(&m, mem_read, &r, 0, block, max_message);
+	rd_mbox_new(&m, mem_read, &r, 0, block, max_message, "memory");
 	while ((rc = rd_mbox_next(m, &raw, &n, &off, NULL)) == 1) {
 		rc = fn(data, raw, n, off);
 		if (rc)

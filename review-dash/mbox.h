@@ -34,10 +34,13 @@ typedef ssize_t (*rd_mbox_read_fn)(void *data, char *buf, size_t len,
  * A splitter over the stream read by fn, whose first byte is at offset
  * start of the whole stream (so offsets stay those of the file after a
  * resume). block is the read size (0: 4 MiB), max_message the largest
- * message returned (0: 64 MiB). Caller owns *out; free with rd_mbox_free.
+ * message returned (0: 64 MiB), name what warnings call the stream
+ * (borrowed for the splitter's life). Caller owns *out; free with
+ * rd_mbox_free.
  */
 void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
-		 uint64_t start, size_t block, size_t max_message);
+		 uint64_t start, size_t block, size_t max_message,
+		 const char *name);
 
 /*
  * The next message: returns 1 with *raw, *len (borrowed until the next

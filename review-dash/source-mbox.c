@@ -35,7 +35,7 @@ enum codec {
 
 /* A file or pipe, decompressed on the fly. */
 struct stream {
-	const char *name;
+	char *name; /* for messages */
 	int fd;
 	bool own_fd;
 	bool regular; /* can seek and rewind */
@@ -378,6 +378,7 @@ void source_mbox_free(void *priv)
 	if (ms->st.own_fd && ms->st.fd >= 0)
 		close(ms->st.fd);
 	free(ms->st.in);
+	free(ms->st.name);
 	st_buf_release(&ms->whole);
 	free(ms->prev_state);
 	free(ms);
@@ -389,11 +390,11 @@ static int open_fd(struct stream *st, const char *path, struct st_error *err)
 
 	if (!strcmp(path, "-")) {
 		st->fd = 0;
-		st->name = "standard input";
+		st->name = st_xstrdup("standard input");
 	} else {
 		st->fd = open(path, O_RDONLY | O_CLOEXEC);
 		st->own_fd = true;
-		st->name = path;
+		st->name = st_xstrdup(path);
 		if (st->fd < 0)
 			return st_error_set(
 				err, errno == ENOENT ? ST_ENOTFOUND : ST_ERROR,
@@ -443,7 +444,7 @@ resumed:
 		return rc;
 ready:
 	ms->start = off;
-	rd_mbox_new(&ms->m, src_read, ms, off, 0, s->max_message);
+	rd_mbox_new(&ms->m, src_read, ms, off, 0, s->max_message, s->uri);
 	return 0;
 }
 
