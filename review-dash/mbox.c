@@ -28,14 +28,16 @@ struct rd_mbox {
 	size_t max;
 	size_t lo; /* unconsumed bytes are buf[lo..hi) */
 	size_t hi;
-	size_t ms;	  /* start of the current message, when have_ms */
-	size_t scan;	  /* the separator search resumes here */
-	bool have_ms;	  /* the current message's From line was passed */
-	bool eof;	  /* the callback reported the end */
-	bool skipping;	  /* the current message is too big: drop it */
-	uint64_t base;	  /* stream offset of buf[0] */
-	uint64_t msg_off; /* stream offset of the current message */
-	uint64_t done;	  /* stream offset after the last message */
+	size_t ms;	    /* start of the current message, when have_ms */
+	size_t scan;	    /* the separator search resumes here */
+	bool have_ms;	    /* the current message's From line was passed */
+	bool eof;	    /* the callback reported the end */
+	bool skipping;	    /* the current message is too big: drop it */
+	uint64_t base;	    /* stream offset of buf[0] */
+	uint64_t msg_off;   /* stream offset of the current message */
+	uint64_t done;	    /* stream offset after the last message */
+	size_t tail_len;    /* the bytes [done - tail_len, done) ... */
+	uint64_t tail_hash; /* ... hash to this */
 	size_t skipped;
 	struct st_buf out; /* the unescaped copy of a message */
 };
@@ -69,6 +71,22 @@ void rd_mbox_free(struct rd_mbox *m)
 uint64_t rd_mbox_offset(const struct rd_mbox *m)
 {
 	return m->done;
+}
+
+uint64_t rd_mbox_hash(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+	uint64_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ c[i]) * 1099511628211u;
+	return h;
+}
+
+void rd_mbox_tail(const struct rd_mbox *m, size_t *len, uint64_t *hash)
+{
+	*len = m->tail_len;
+	*hash = m->tail_hash;
 }
 
 size_t rd_mbox_skipped(const struct rd_mbox *m)
@@ -243,7 +261,13 @@ int rd_mbox_next(struct rd_mbox *m, const char **raw, size_t *len,
 		}
 		if (p != SIZE_MAX) {
 			size_t ms = m->ms;
+			size_t k = p + 1 - m->lo;
 
+			/* The bytes just before done, still in the buffer:
+			 * what a resume checks to know the file is the same. */
+			m->tail_len = k < RD_MBOX_TAIL ? k : RD_MBOX_TAIL;
+			m->tail_hash = rd_mbox_hash(
+				m->buf + p + 1 - m->tail_len, m->tail_len);
 			m->lo = p + 1;
 			m->have_ms = false;
 			m->done = m->base + m->lo;

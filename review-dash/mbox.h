@@ -55,6 +55,19 @@ int rd_mbox_next(struct rd_mbox *m, const char **raw, size_t *len,
  * the next "From " line, or the end of the stream). */
 uint64_t rd_mbox_offset(const struct rd_mbox *m);
 
+/* At most this many bytes before rd_mbox_offset are hashed. */
+#define RD_MBOX_TAIL 64
+
+/*
+ * The hash (rd_mbox_hash) of the *len bytes just before rd_mbox_offset
+ * (*len <= RD_MBOX_TAIL; 0 before the first message or skip), which a
+ * resume compares with the file's to know it is still the same there.
+ */
+void rd_mbox_tail(const struct rd_mbox *m, size_t *len, uint64_t *hash);
+
+/* FNV-1a, 64 bits. */
+uint64_t rd_mbox_hash(const void *p, size_t len);
+
 /* Messages skipped as larger than max_message so far. */
 size_t rd_mbox_skipped(const struct rd_mbox *m);
 

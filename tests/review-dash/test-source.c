@@ -375,6 +375,83 @@ static void test_resume(void **state)
 	st_buf_release(&b);
 }
 
+/* An archive whose first message is longer than the 4 KiB head. */
+static void long_head(struct st_buf *b, char last)
+{
+	st_buf_addstr(b,
+		      "From x@y Mon Jan  1 00:00:00 2024\nSubject: long\n\n");
+	for (int i = 0; i < 100; i++)
+		st_buf_addstr(b, "filler filler filler filler filler filler\n");
+	st_buf_addstr(b, "\n");
+	for (int i = 2; i <= 4; i++)
+		st_buf_addf(b, "From x@y z\nSubject: n%d\n\nbody %c\n\n", i,
+			    i == 4 ? last : 'a');
+}
+
+static void write_gz(const char *path, const struct st_buf *b)
+{
+	gzFile gz = gzopen(path, "wb");
+
+	assert_non_null(gz);
+	assert_int_equal(gzwrite(gz, b->buf, (unsigned)b->len), (int)b->len);
+	assert_int_equal(gzclose(gz), Z_OK);
+}
+
+static void test_resume_checks_tail(void **state)
+{
+	struct st_buf b = ST_BUF_INIT;
+	const char *names[] = {"t.mbox", "t.mbox.gz"};
+	struct got g;
+
+	for (int z = 0; z < 2; z++) {
+		const char *path = path_of(names[z]);
+		char *end, *three;
+
+		st_buf_reset(&b);
+		long_head(&b, 'a');
+		if (z)
+			write_gz(path, &b);
+		else
+			write_file(path, "wb", b.buf, b.len);
+		assert_int_equal(collect(&g, path, NULL, NULL, 0, 3), 0);
+		three = strdup(g.state);
+		got_release(&g);
+		assert_int_equal(collect(&g, path, three, NULL, 0, -1), 0);
+		assert_int_equal(g.n, 1);
+		assert_string_equal(g.msg[0], "Subject: n4\n\nbody a\n");
+		end = strdup(g.state);
+		got_release(&g);
+
+		/* Same head, same length, a From line at the offset, but the
+		 * last message read changed: from the start. */
+		st_buf_reset(&b);
+		long_head(&b, 'b');
+		if (z)
+			write_gz(path, &b);
+		else
+			write_file(path, "wb", b.buf, b.len);
+		assert_int_equal(collect(&g, path, end, NULL, 0, -1), 0);
+		assert_int_equal(g.n, 4);
+		assert_string_equal(g.msg[3], "Subject: n4\n\nbody b\n");
+		got_release(&g);
+
+		/* Unchanged up to the offset: resumes. */
+		assert_int_equal(collect(&g, path, three, NULL, 0, -1), 0);
+		assert_int_equal(g.n, 1);
+		/* Nothing new: the token stays the same. */
+		free(end);
+		end = strdup(g.state);
+		got_release(&g);
+		assert_int_equal(collect(&g, path, end, NULL, 0, -1), 0);
+		assert_int_equal(g.n, 0);
+		assert_string_equal(g.state, end);
+		got_release(&g);
+		free(three);
+		free(end);
+	}
+	st_buf_release(&b);
+}
+
 static void test_oversize_skipped(void **state)
 {
 	struct st_buf b = ST_BUF_INIT;
@@ -890,6 +967,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_and_single, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_checks_tail, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_oversize_skipped, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_maildir, setup, teardown),
