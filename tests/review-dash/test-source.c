@@ -245,6 +245,28 @@ static void test_gzip_and_xz(void **state)
 	assert_string_equal(g.msg[1], "Subject: two\n\nBody two\n");
 	got_release(&g);
 
+	/* A truncated gzip file is an error, not a shorter archive. */
+	{
+		struct st_buf b = ST_BUF_INIT;
+		FILE *f;
+
+		gz = gzopen(path_of("cut.gz"), "wb");
+		assert_int_equal(gzwrite(gz, MBOX, strlen(MBOX)),
+				 (int)strlen(MBOX));
+		assert_int_equal(gzclose(gz), Z_OK);
+		f = fopen(path_of("cut.gz"), "rb");
+		assert_non_null(f);
+		st_buf_grow(&b, 4096);
+		b.len = fread(b.buf, 1, 4096, f);
+		fclose(f);
+		write_file(path_of("cut.gz"), "wb", b.buf, b.len - 12);
+		assert_int_equal(
+			collect(&g, path_of("cut.gz"), NULL, NULL, 0, -1),
+			ST_EINVALID);
+		got_release(&g);
+		st_buf_release(&b);
+	}
+
 	/* A corrupt stream is an error, not a crash. */
 	out[outlen / 2] ^= 0x55;
 	out[outlen / 2 + 1] ^= 0x55;
@@ -593,6 +615,25 @@ static void test_stdin(void **state)
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.msg[0], one);
 	got_release(&g);
+	{
+		/* gzip on a pipe: detected by its magic, no seeking. */
+		unsigned char z[1024];
+		z_stream zs = {0};
+
+		assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+					      Z_DEFAULT_STRATEGY),
+				 Z_OK);
+		zs.next_in = (unsigned char *)MBOX;
+		zs.avail_in = (unsigned)strlen(MBOX);
+		zs.next_out = z;
+		zs.avail_out = sizeof(z);
+		assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+		stdin_case((const char *)z, sizeof(z) - zs.avail_out, &g);
+		deflateEnd(&zs);
+		assert_int_equal(g.n, 2);
+		assert_string_equal(g.msg[1], "Subject: two\n\nBody two\n");
+		got_release(&g);
+	}
 }
 
 /* One public-inbox commit on master adding blob "m" or "d". */
