@@ -26,7 +26,11 @@ struct pi_src {
 	size_t n_epochs;
 	size_t cur; /* index into epochs of the open one */
 	git_repository *repo;
-	git_revwalk *walk;
+	char *repo_path;
+	git_oid *oids; /* the open epoch's new commits, oldest first */
+	size_t n_oids;
+	size_t next_oid;
+	bool open;	/* an epoch is open */
 	git_blob *blob; /* the message handed out last */
 	bool have_last;
 	long last_epoch;
@@ -93,10 +97,28 @@ out:
 
 static void close_epoch(struct pi_src *pi)
 {
-	git_revwalk_free(pi->walk);
 	git_repository_free(pi->repo);
-	pi->walk = NULL;
 	pi->repo = NULL;
+	free(pi->oids);
+	pi->oids = NULL;
+	pi->n_oids = pi->next_oid = 0;
+	free(pi->repo_path);
+	pi->repo_path = NULL;
+	pi->open = false;
+}
+
+/* The repository keeps every object read in its cache (up to libgit2's
+ * global cap, 256 MiB by default): opening it again now and then keeps
+ * memory flat however long the epoch. */
+#define REOPEN_EVERY 4096
+
+static int reopen(struct pi_src *pi, struct st_error *err)
+{
+	git_repository_free(pi->repo);
+	pi->repo = NULL;
+	if (git_repository_open_bare(&pi->repo, pi->repo_path) < 0)
+		return git_fail(err, pi->repo_path);
+	return 0;
 }
 
 static void pi_free(void *priv)
@@ -114,26 +136,30 @@ static void pi_free(void *priv)
 	free(pi);
 }
 
-/* Open epochs[cur] and walk what is new in it. */
+/* Open epochs[cur] and list what is new in it, oldest first. */
 static int open_epoch(struct pi_src *pi, struct st_error *err)
 {
 	struct st_buf path = ST_BUF_INIT;
 	long epoch = pi->epochs[pi->cur];
+	git_revwalk *walk = NULL;
 	git_commit *c = NULL;
+	size_t alloc = 0;
+	git_oid oid;
 	int rc = 0;
 
 	st_buf_addf(&path, "%s/git/%ld.git", pi->root, epoch);
-	if (git_repository_open_bare(&pi->repo, path.buf) < 0 ||
-	    git_revwalk_new(&pi->walk, pi->repo) < 0) {
-		rc = git_fail(err, path.buf);
+	pi->repo_path = st_buf_detach(&path, NULL);
+	pi->open = true;
+	if (git_repository_open_bare(&pi->repo, pi->repo_path) < 0 ||
+	    git_revwalk_new(&walk, pi->repo) < 0) {
+		rc = git_fail(err, pi->repo_path);
 		goto out;
 	}
-	git_revwalk_sorting(pi->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	if (git_revwalk_push_ref(pi->walk, "refs/heads/master") < 0 &&
-	    git_revwalk_push_head(pi->walk) < 0) {
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	if (git_revwalk_push_ref(walk, "refs/heads/master") < 0 &&
+	    git_revwalk_push_head(walk) < 0) {
 		/* An epoch with no commit yet. */
 		git_error_clear();
-		close_epoch(pi);
 		goto out;
 	}
 	if (pi->resume_epoch == epoch) {
@@ -143,13 +169,33 @@ static int open_epoch(struct pi_src *pi, struct st_error *err)
 			       "from its start",
 			       pi->root, epoch);
 			git_error_clear();
-		} else if (git_revwalk_hide(pi->walk, &pi->resume_oid) < 0) {
-			rc = git_fail(err, path.buf);
+		} else if (git_revwalk_hide(walk, &pi->resume_oid) < 0) {
+			rc = git_fail(err, pi->repo_path);
 			goto out;
 		}
 	}
+	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+		if (pi->n_oids == alloc) {
+			alloc = alloc ? alloc * 2 : 1024;
+			pi->oids = st_xreallocarray(pi->oids, alloc,
+						    sizeof(*pi->oids));
+		}
+		git_oid_cpy(&pi->oids[pi->n_oids++], &oid);
+	}
+	if (rc != GIT_ITEROVER) {
+		rc = git_fail(err, pi->repo_path);
+		goto out;
+	}
+	rc = 0;
+	git_commit_free(c);
+	c = NULL;
+	git_revwalk_free(walk);
+	walk = NULL;
+	/* Drop what the walk cached. */
+	rc = reopen(pi, err);
 out:
 	git_commit_free(c);
+	git_revwalk_free(walk);
 	st_buf_release(&path);
 	return rc;
 }
@@ -187,23 +233,24 @@ static int pi_next(struct rd_source *s, const char **raw, size_t *len,
 		int event = RD_SOURCE_MESSAGE;
 		long epoch = pi->epochs[pi->cur];
 
-		if (!pi->walk) {
+		if (!pi->open) {
 			rc = open_epoch(pi, err);
 			if (rc < 0)
 				return rc;
-			if (!pi->walk) {
-				pi->cur++;
-				continue;
-			}
 		}
-		rc = git_revwalk_next(&oid, pi->walk);
-		if (rc == GIT_ITEROVER) {
+		if (pi->next_oid == pi->n_oids) {
 			close_epoch(pi);
 			pi->cur++;
 			continue;
 		}
-		if (rc < 0 || git_commit_lookup(&c, pi->repo, &oid) < 0)
-			return git_fail(err, pi->root);
+		if (pi->next_oid && pi->next_oid % REOPEN_EVERY == 0) {
+			rc = reopen(pi, err);
+			if (rc < 0)
+				return rc;
+		}
+		git_oid_cpy(&oid, &pi->oids[pi->next_oid++]);
+		if (git_commit_lookup(&c, pi->repo, &oid) < 0)
+			return git_fail(err, pi->repo_path);
 		rc = entry_blob(&pi->blob, pi->repo, c, "m");
 		if (rc == 0 && !pi->blob) {
 			rc = entry_blob(&pi->blob, pi->repo, c, "d");
