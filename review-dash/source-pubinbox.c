@@ -16,9 +16,11 @@
 #include <errno.h>
 #include <git2.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct pi_src {
 	char *root;
@@ -413,10 +415,113 @@ static int fetch_epoch(const char *dir, const char *url, struct st_error *err)
 	return rc;
 }
 
+/* Remove path and what is under it: a clone a crash left half made. */
+static void remove_tree(const char *path)
+{
+	struct st_buf sub = ST_BUF_INIT;
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+
+	if (lstat(path, &sb) != 0)
+		return;
+	if (!S_ISDIR(sb.st_mode)) {
+		unlink(path);
+		return;
+	}
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		st_buf_reset(&sub);
+		st_buf_addf(&sub, "%s/%s", path, de->d_name);
+		remove_tree(sub.buf);
+	}
+	if (d)
+		closedir(d);
+	rmdir(path);
+	st_buf_release(&sub);
+}
+
+/* Clone epoch url into dir through "dir.tmp", so that dir is always
+ * whole. 1 when there is no such epoch (any failure past epoch 0). */
+static int clone_epoch(const char *dir, const char *url, long n,
+		       struct st_error *err)
+{
+	git_clone_options co = GIT_CLONE_OPTIONS_INIT;
+	struct st_buf tmp = ST_BUF_INIT;
+	git_repository *repo = NULL;
+	int rc = 0;
+
+	st_buf_addf(&tmp, "%s.tmp", dir);
+	remove_tree(tmp.buf);
+	co.bare = 1;
+	co.remote_cb = mirror_remote;
+	if (git_clone(&repo, url, tmp.buf, &co) < 0) {
+		/* No such epoch (yet): the mirror is complete. */
+		if (n == 0)
+			rc = git_fail(err, url);
+		else
+			rc = 1;
+		git_error_clear();
+		remove_tree(tmp.buf);
+		goto out;
+	}
+	git_repository_free(repo);
+	if (rename(tmp.buf, dir) != 0)
+		rc = st_error_set(err, ST_ERROR, "cannot rename '%s': %s",
+				  tmp.buf, strerror(errno));
+out:
+	st_buf_release(&tmp);
+	return rc;
+}
+
+/*
+ * Bring the mirror at root up to date: fetch the newest epoch mirrored
+ * (older ones are frozen in public-inbox), then clone the epochs after it
+ * until one is missing.
+ */
+static int update_mirror(const char *root, const char *url, size_t ulen,
+			 struct st_error *err)
+{
+	struct st_buf dir = ST_BUF_INIT, eurl = ST_BUF_INIT;
+	long n = 0;
+	int rc;
+
+	rc = mkdir_p(root, err);
+	if (rc < 0)
+		goto out;
+	for (;; n++) {
+		st_buf_reset(&dir);
+		st_buf_addf(&dir, "%s/git/%ld.git", root, n + 1);
+		if (!exists(dir.buf))
+			break;
+	}
+	for (bool first = true;; n++, first = false) {
+		st_buf_reset(&dir);
+		st_buf_reset(&eurl);
+		st_buf_addf(&dir, "%s/git/%ld.git", root, n);
+		st_buf_add(&eurl, url, ulen);
+		st_buf_addf(&eurl, "/git/%ld.git", n);
+		if (first && exists(dir.buf))
+			rc = fetch_epoch(dir.buf, eurl.buf, err);
+		else
+			rc = clone_epoch(dir.buf, eurl.buf, n, err);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 1)
+		rc = 0;
+out:
+	st_buf_release(&dir);
+	st_buf_release(&eurl);
+	return rc;
+}
+
 int source_pubinbox_open_remote(struct rd_source *s, const char *url,
 				const char *state, struct st_error *err)
 {
-	struct st_buf root = ST_BUF_INIT, dir = ST_BUF_INIT, eurl = ST_BUF_INIT;
+	struct st_buf root = ST_BUF_INIT;
 	size_t ulen = strlen(url);
 	int rc = 0;
 
@@ -432,42 +537,11 @@ int source_pubinbox_open_remote(struct rd_source *s, const char *url,
 	st_buf_addf(&root, "%s/pi-%016" PRIx64, s->mirror_dir,
 		    source_hash(SOURCE_HASH_INIT, url, ulen));
 	git_libgit2_init();
-	for (long n = 0;; n++) {
-		git_repository *repo = NULL;
-		git_clone_options co = GIT_CLONE_OPTIONS_INIT;
-
-		st_buf_reset(&dir);
-		st_buf_reset(&eurl);
-		st_buf_addf(&dir, "%s/git/%ld.git", root.buf, n);
-		st_buf_add(&eurl, url, ulen);
-		st_buf_addf(&eurl, "/git/%ld.git", n);
-		if (exists(dir.buf)) {
-			rc = fetch_epoch(dir.buf, eurl.buf, err);
-			if (rc < 0)
-				break;
-			continue;
-		}
-		rc = mkdir_p(root.buf, err);
-		if (rc < 0)
-			break;
-		co.bare = 1;
-		co.remote_cb = mirror_remote;
-		if (git_clone(&repo, eurl.buf, dir.buf, &co) < 0) {
-			/* No such epoch (yet): the mirror is complete. */
-			if (n == 0)
-				rc = git_fail(err, eurl.buf);
-			else
-				git_error_clear();
-			break;
-		}
-		git_repository_free(repo);
-	}
+	rc = update_mirror(root.buf, url, ulen, err);
 	git_libgit2_shutdown();
 	if (rc == 0)
 		rc = source_pubinbox_open(s, root.buf, state, err);
 out:
 	st_buf_release(&root);
-	st_buf_release(&dir);
-	st_buf_release(&eurl);
 	return rc;
 }

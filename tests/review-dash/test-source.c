@@ -757,6 +757,31 @@ static void test_public_inbox(void **state)
 	got_release(&g);
 	assert_int_equal(collect(&g, url, NULL, NULL, 0, -1), ST_EINVALID);
 
+	/* A clone a crash cut short (1.git.tmp) is made again. */
+	{
+		char epoch1[600], tmp1[640], junk[700];
+		DIR *d = opendir(mirror);
+		struct dirent *de;
+
+		assert_non_null(d);
+		while ((de = readdir(d)) && strncmp(de->d_name, "pi-", 3))
+			;
+		assert_non_null(de);
+		snprintf(epoch1, sizeof(epoch1), "%s/%s/git/1.git", mirror,
+			 de->d_name);
+		closedir(d);
+		snprintf(tmp1, sizeof(tmp1), "%s.tmp", epoch1);
+		remove_tree(epoch1);
+		assert_int_equal(mkdir(tmp1, 0700), 0);
+		snprintf(junk, sizeof(junk), "%s/HEAD", tmp1);
+		write_file(junk, "wb", "junk", 4);
+		assert_int_equal(collect(&g, url, NULL, mirror, 0, -1), 0);
+		assert_int_equal(g.n, 8);
+		assert_string_equal(g.msg[7], "Subject: m6\n\nsix\n");
+		got_release(&g);
+		assert_int_not_equal(access(tmp1, F_OK), 0);
+	}
+
 	free(mirror);
 	free(after2);
 	free(end);
