@@ -21,26 +21,30 @@
 struct rd_mbox {
 	rd_mbox_read_fn fn;
 	void *data;
+	const char *name; /* for warnings */
 	char *buf;
 	size_t alloc;
 	size_t block;
 	size_t max;
 	size_t lo; /* unconsumed bytes are buf[lo..hi) */
 	size_t hi;
-	size_t ms;	  /* start of the current message, when have_ms */
-	size_t scan;	  /* the separator search resumes here */
-	bool have_ms;	  /* the current message's From line was passed */
-	bool eof;	  /* the callback reported the end */
-	bool skipping;	  /* the current message is too big: drop it */
-	uint64_t base;	  /* stream offset of buf[0] */
-	uint64_t msg_off; /* stream offset of the current message */
-	uint64_t done;	  /* stream offset after the last message */
+	size_t ms;	    /* start of the current message, when have_ms */
+	size_t scan;	    /* the separator search resumes here */
+	bool have_ms;	    /* the current message's From line was passed */
+	bool eof;	    /* the callback reported the end */
+	bool skipping;	    /* the current message is too big: drop it */
+	uint64_t base;	    /* stream offset of buf[0] */
+	uint64_t msg_off;   /* stream offset of the current message */
+	uint64_t done;	    /* stream offset after the last message */
+	size_t tail_len;    /* the bytes [done - tail_len, done) ... */
+	uint64_t tail_hash; /* ... hash to this */
 	size_t skipped;
 	struct st_buf out; /* the unescaped copy of a message */
 };
 
 void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
-		 uint64_t start, size_t block, size_t max_message)
+		 uint64_t start, size_t block, size_t max_message,
+		 const char *name)
 {
 	struct rd_mbox *m = st_xcalloc(1, sizeof(*m));
 
@@ -48,6 +52,7 @@ void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
 	m->data = data;
 	m->block = block ? block : DEFAULT_BLOCK;
 	m->max = max_message ? max_message : DEFAULT_MAX;
+	m->name = name;
 	m->base = start;
 	m->done = start;
 	st_buf_init(&m->out, 0);
@@ -66,6 +71,22 @@ void rd_mbox_free(struct rd_mbox *m)
 uint64_t rd_mbox_offset(const struct rd_mbox *m)
 {
 	return m->done;
+}
+
+uint64_t rd_mbox_hash(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+	uint64_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ c[i]) * 1099511628211u;
+	return h;
+}
+
+void rd_mbox_tail(const struct rd_mbox *m, size_t *len, uint64_t *hash)
+{
+	*len = m->tail_len;
+	*hash = m->tail_hash;
 }
 
 size_t rd_mbox_skipped(const struct rd_mbox *m)
@@ -140,8 +161,8 @@ static void report_skip(struct rd_mbox *m)
 	m->skipped++;
 	st_log(ST_LOG_WARN,
 	       "skipping the message at byte %" PRIu64
-	       ": larger than %zu bytes",
-	       m->msg_off, m->max);
+	       " of '%s': larger than %zu bytes",
+	       m->msg_off, m->name, m->max);
 }
 
 /* Read one more block, keeping buf[lo..hi) (moved to the front). */
@@ -240,7 +261,13 @@ int rd_mbox_next(struct rd_mbox *m, const char **raw, size_t *len,
 		}
 		if (p != SIZE_MAX) {
 			size_t ms = m->ms;
+			size_t k = p + 1 - m->lo;
 
+			/* The bytes just before done, still in the buffer:
+			 * what a resume checks to know the file is the same. */
+			m->tail_len = k < RD_MBOX_TAIL ? k : RD_MBOX_TAIL;
+			m->tail_hash = rd_mbox_hash(
+				m->buf + p + 1 - m->tail_len, m->tail_len);
 			m->lo = p + 1;
 			m->have_ms = false;
 			m->done = m->base + m->lo;
@@ -299,7 +326,7 @@ int rd_mbox_split(const char *p, size_t len, size_t block, size_t max_message,
 	uint64_t off;
 	int rc;
 
-	rd_mbox_new(&m, mem_read, &r, 0, block, max_message);
+	rd_mbox_new(&m, mem_read, &r, 0, block, max_message, "memory");
 	while ((rc = rd_mbox_next(m, &raw, &n, &off, NULL)) == 1) {
 		rc = fn(data, raw, n, off);
 		if (rc)

@@ -34,10 +34,13 @@ typedef ssize_t (*rd_mbox_read_fn)(void *data, char *buf, size_t len,
  * A splitter over the stream read by fn, whose first byte is at offset
  * start of the whole stream (so offsets stay those of the file after a
  * resume). block is the read size (0: 4 MiB), max_message the largest
- * message returned (0: 64 MiB). Caller owns *out; free with rd_mbox_free.
+ * message returned (0: 64 MiB), name what warnings call the stream
+ * (borrowed for the splitter's life). Caller owns *out; free with
+ * rd_mbox_free.
  */
 void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
-		 uint64_t start, size_t block, size_t max_message);
+		 uint64_t start, size_t block, size_t max_message,
+		 const char *name);
 
 /*
  * The next message: returns 1 with *raw, *len (borrowed until the next
@@ -51,6 +54,19 @@ int rd_mbox_next(struct rd_mbox *m, const char **raw, size_t *len,
 /* The stream offset just after the last message returned (the start of
  * the next "From " line, or the end of the stream). */
 uint64_t rd_mbox_offset(const struct rd_mbox *m);
+
+/* At most this many bytes before rd_mbox_offset are hashed. */
+#define RD_MBOX_TAIL 64
+
+/*
+ * The hash (rd_mbox_hash) of the *len bytes just before rd_mbox_offset
+ * (*len <= RD_MBOX_TAIL; 0 before the first message or skip), which a
+ * resume compares with the file's to know it is still the same there.
+ */
+void rd_mbox_tail(const struct rd_mbox *m, size_t *len, uint64_t *hash);
+
+/* FNV-1a, 64 bits. */
+uint64_t rd_mbox_hash(const void *p, size_t len);
 
 /* Messages skipped as larger than max_message so far. */
 size_t rd_mbox_skipped(const struct rd_mbox *m);

@@ -2,8 +2,9 @@
  * source-mbox.c: mbox files, single message files and standard input,
  * plain or compressed (gzip, xz: told by their magic bytes, not the name),
  * streamed in blocks through mbox.c. The resume token is the offset in
- * the decompressed stream after the last message, with a hash of the
- * first 4 KiB: an appended file resumes, a replaced one starts again.
+ * the decompressed stream after the last message, with hashes of the
+ * first 4 KiB and of the 64 bytes before the offset, and a From line must
+ * start there: an appended file resumes, a replaced one starts again.
  */
 #include "source-impl.h"
 
@@ -35,7 +36,7 @@ enum codec {
 
 /* A file or pipe, decompressed on the fly. */
 struct stream {
-	const char *name;
+	char *name; /* for messages */
 	int fd;
 	bool own_fd;
 	bool regular; /* can seek and rewind */
@@ -61,9 +62,11 @@ struct mbox_src {
 	char peek[8];
 	const char *pend; /* served before the stream */
 	size_t pend_len;
-	uint64_t start;	   /* where reading resumed */
-	char *prev_state;  /* the token given at open */
-	size_t hashed_len; /* hash is of head[0..hashed_len) */
+	uint64_t start;	     /* where reading resumed */
+	char *prev_state;    /* the token given at open */
+	size_t hashed_len;   /* hash is of head[0..hashed_len) */
+	size_t tok_tail_len; /* the token's tail, while nothing is read */
+	uint64_t tok_tail_hash;
 	uint64_t hash;
 };
 
@@ -290,17 +293,66 @@ static ssize_t src_read(void *data, char *buf, size_t len, struct st_error *err)
 	return stream_read(&ms->st, buf, len, err);
 }
 
-/* Position at off; 1 when the stream is shorter or has no From line
- * there, which means another file: start again. */
-static int seek_to(struct mbox_src *ms, uint64_t off, struct st_error *err)
+/* Keep the last RD_MBOX_TAIL bytes seen of a stream read through. */
+static void roll(char *tail, size_t *tl, const char *p, size_t n)
 {
-	struct stream *st = &ms->st;
+	size_t keep;
+
+	if (n >= RD_MBOX_TAIL) {
+		memcpy(tail, p + n - RD_MBOX_TAIL, RD_MBOX_TAIL);
+		*tl = RD_MBOX_TAIL;
+		return;
+	}
+	keep = *tl < RD_MBOX_TAIL - n ? *tl : RD_MBOX_TAIL - n;
+	memmove(tail, tail + *tl - keep, keep);
+	memcpy(tail + keep, p, n);
+	*tl = keep + n;
+}
+
+/* Skip a compressed stream to off; the bytes before it go to tail. */
+static int skip_to(struct mbox_src *ms, uint64_t off, char *tail, size_t *tl,
+		   struct st_error *err)
+{
 	char scratch[65536];
 	uint64_t left;
 	size_t got;
 	int rc;
 
+	*tl = 0;
+	roll(tail, tl, ms->head, ms->head_len);
+	for (left = off - ms->head_len; left;) {
+		size_t want =
+			left < sizeof(scratch) ? (size_t)left : sizeof(scratch);
+
+		rc = read_full(&ms->st, scratch, want, &got, err);
+		if (rc < 0)
+			return rc;
+		if (got < want)
+			return 1;
+		roll(tail, tl, scratch, got);
+		left -= got;
+	}
+	return 0;
+}
+
+/*
+ * Position at off, checking that the k bytes before it hash to tail_hash
+ * and that a From line (or the end) is there. 1 when not: another file,
+ * to read from the start.
+ */
+static int seek_to(struct mbox_src *ms, uint64_t off, size_t k,
+		   uint64_t tail_hash, struct st_error *err)
+{
+	struct stream *st = &ms->st;
+	char tail[RD_MBOX_TAIL];
+	size_t tl = 0, got;
+	int rc;
+
+	if (k > off)
+		return 1;
 	if (off <= ms->head_len) {
+		if (rd_mbox_hash(ms->head + off - k, k) != tail_hash)
+			return 1;
 		ms->pend = ms->head + off;
 		ms->pend_len = ms->head_len - (size_t)off;
 		return ms->pend_len &&
@@ -309,8 +361,10 @@ static int seek_to(struct mbox_src *ms, uint64_t off, struct st_error *err)
 	if (st->codec == CODEC_NONE && st->regular) {
 		struct stat sb;
 
-		if (fstat(st->fd, &sb) != 0 || (uint64_t)sb.st_size < off)
+		if (fstat(st->fd, &sb) != 0 || (uint64_t)sb.st_size < off ||
+		    pread(st->fd, tail, k, (off_t)(off - k)) != (ssize_t)k)
 			return 1;
+		tl = k;
 		if (lseek(st->fd, (off_t)off, SEEK_SET) < 0)
 			return st_error_set(err, ST_ERROR,
 					    "cannot seek '%s': %s", st->name,
@@ -318,18 +372,12 @@ static int seek_to(struct mbox_src *ms, uint64_t off, struct st_error *err)
 		st->in_pos = st->in_len = 0;
 		st->in_eof = false;
 	} else {
-		for (left = off - ms->head_len; left;) {
-			size_t want = left < sizeof(scratch) ? (size_t)left
-							     : sizeof(scratch);
-
-			rc = read_full(st, scratch, want, &got, err);
-			if (rc < 0)
-				return rc;
-			if (got < want)
-				return 1;
-			left -= got;
-		}
+		rc = skip_to(ms, off, tail, &tl, err);
+		if (rc != 0)
+			return rc;
 	}
+	if (tl < k || rd_mbox_hash(tail + tl - k, k) != tail_hash)
+		return 1;
 	rc = read_full(st, ms->peek, 5, &got, err);
 	if (rc < 0)
 		return rc;
@@ -338,30 +386,34 @@ static int seek_to(struct mbox_src *ms, uint64_t off, struct st_error *err)
 	return got && (got < 5 || memcmp(ms->peek, "From ", 5));
 }
 
-/* Parse "mbox:1:OFFSET:HASH" and check it against the file's head. */
-static bool token_matches(struct mbox_src *ms, const char *state, uint64_t *off)
+/* Parse "mbox:2:OFFSET:HEAD:K:TAIL" and check it against the file's
+ * head; the tail is checked by seek_to. */
+static bool token_matches(struct mbox_src *ms, const char *state)
 {
+	unsigned long long v[4];
 	const char *p;
 	char *end;
-	unsigned long long o, h;
 	size_t n;
 
-	if (!state || !st_starts_with(state, "mbox:1:"))
+	if (!state || !st_starts_with(state, "mbox:2:"))
 		return false;
 	p = state + 7;
-	errno = 0;
-	o = strtoull(p, &end, 10);
-	if (errno || end == p || *end != ':')
-		return false;
-	p = end + 1;
-	h = strtoull(p, &end, 16);
-	if (errno || end == p || *end)
-		return false;
-	n = o < HEAD_SIZE ? (size_t)o : HEAD_SIZE;
+	for (int i = 0; i < 4; i++) {
+		errno = 0;
+		v[i] = strtoull(p, &end, i % 2 ? 16 : 10);
+		if (errno || end == p || *end != (i == 3 ? '\0' : ':') ||
+		    *p == '-' || *p == '+')
+			return false;
+		p = end + 1;
+	}
+	n = v[0] < HEAD_SIZE ? (size_t)v[0] : HEAD_SIZE;
 	if (ms->head_len < n ||
-	    source_hash(SOURCE_HASH_INIT, ms->head, n) != (uint64_t)h)
+	    source_hash(SOURCE_HASH_INIT, ms->head, n) != (uint64_t)v[1] ||
+	    v[2] > RD_MBOX_TAIL)
 		return false;
-	*off = o;
+	ms->start = v[0];
+	ms->tok_tail_len = (size_t)v[2];
+	ms->tok_tail_hash = (uint64_t)v[3];
 	return true;
 }
 
@@ -378,6 +430,7 @@ void source_mbox_free(void *priv)
 	if (ms->st.own_fd && ms->st.fd >= 0)
 		close(ms->st.fd);
 	free(ms->st.in);
+	free(ms->st.name);
 	st_buf_release(&ms->whole);
 	free(ms->prev_state);
 	free(ms);
@@ -389,11 +442,11 @@ static int open_fd(struct stream *st, const char *path, struct st_error *err)
 
 	if (!strcmp(path, "-")) {
 		st->fd = 0;
-		st->name = "standard input";
+		st->name = st_xstrdup("standard input");
 	} else {
 		st->fd = open(path, O_RDONLY | O_CLOEXEC);
 		st->own_fd = true;
-		st->name = path;
+		st->name = st_xstrdup(path);
 		if (st->fd < 0)
 			return st_error_set(
 				err, errno == ENOENT ? ST_ENOTFOUND : ST_ERROR,
@@ -418,8 +471,9 @@ static int start(struct rd_source *s, struct mbox_src *ms, const char *state,
 	ms->single = ms->head_len < 5 || memcmp(ms->head, "From ", 5);
 	if (ms->single || is_stdin || !state)
 		goto ready;
-	if (token_matches(ms, state, &off)) {
-		rc = seek_to(ms, off, err);
+	if (token_matches(ms, state)) {
+		off = ms->start;
+		rc = seek_to(ms, off, ms->tok_tail_len, ms->tok_tail_hash, err);
 		if (rc <= 0)
 			goto resumed;
 	}
@@ -443,7 +497,11 @@ resumed:
 		return rc;
 ready:
 	ms->start = off;
-	rd_mbox_new(&ms->m, src_read, ms, off, 0, s->max_message);
+	if (off == 0) {
+		ms->tok_tail_len = 0;
+		ms->tok_tail_hash = rd_mbox_hash("", 0);
+	}
+	rd_mbox_new(&ms->m, src_read, ms, off, 0, s->max_message, s->uri);
 	return 0;
 }
 
@@ -535,8 +593,8 @@ int source_mbox_next(struct rd_source *s, const char **raw, size_t *len,
 void source_mbox_state(struct rd_source *s)
 {
 	struct mbox_src *ms = s->priv;
-	uint64_t off;
-	size_t n;
+	uint64_t off, tail;
+	size_t n, k;
 
 	st_buf_reset(&s->state);
 	if (ms->single) {
@@ -552,7 +610,16 @@ void source_mbox_state(struct rd_source *s)
 		ms->hashed_len = n;
 		ms->hash = source_hash(SOURCE_HASH_INIT, ms->head, n);
 	}
-	st_buf_addf(&s->state, "mbox:1:%" PRIu64 ":%016" PRIx64, off, ms->hash);
+	if (off == ms->start) {
+		/* Nothing read since the resume: the token's tail holds. */
+		k = ms->tok_tail_len;
+		tail = ms->tok_tail_hash;
+	} else {
+		rd_mbox_tail(ms->m, &k, &tail);
+	}
+	st_buf_addf(&s->state,
+		    "mbox:2:%" PRIu64 ":%016" PRIx64 ":%zu:%016" PRIx64, off,
+		    ms->hash, k, tail);
 }
 
 static const struct source_ops mbox_ops = {

@@ -16,9 +16,11 @@
 #include <errno.h>
 #include <git2.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct pi_src {
 	char *root;
@@ -26,7 +28,11 @@ struct pi_src {
 	size_t n_epochs;
 	size_t cur; /* index into epochs of the open one */
 	git_repository *repo;
-	git_revwalk *walk;
+	char *repo_path;
+	git_oid *oids; /* the open epoch's new commits, oldest first */
+	size_t n_oids;
+	size_t next_oid;
+	bool open;	/* an epoch is open */
 	git_blob *blob; /* the message handed out last */
 	bool have_last;
 	long last_epoch;
@@ -93,10 +99,28 @@ out:
 
 static void close_epoch(struct pi_src *pi)
 {
-	git_revwalk_free(pi->walk);
 	git_repository_free(pi->repo);
-	pi->walk = NULL;
 	pi->repo = NULL;
+	free(pi->oids);
+	pi->oids = NULL;
+	pi->n_oids = pi->next_oid = 0;
+	free(pi->repo_path);
+	pi->repo_path = NULL;
+	pi->open = false;
+}
+
+/* The repository keeps every object read in its cache (up to libgit2's
+ * global cap, 256 MiB by default): opening it again now and then keeps
+ * memory flat however long the epoch. */
+#define REOPEN_EVERY 4096
+
+static int reopen(struct pi_src *pi, struct st_error *err)
+{
+	git_repository_free(pi->repo);
+	pi->repo = NULL;
+	if (git_repository_open_bare(&pi->repo, pi->repo_path) < 0)
+		return git_fail(err, pi->repo_path);
+	return 0;
 }
 
 static void pi_free(void *priv)
@@ -114,26 +138,30 @@ static void pi_free(void *priv)
 	free(pi);
 }
 
-/* Open epochs[cur] and walk what is new in it. */
+/* Open epochs[cur] and list what is new in it, oldest first. */
 static int open_epoch(struct pi_src *pi, struct st_error *err)
 {
 	struct st_buf path = ST_BUF_INIT;
 	long epoch = pi->epochs[pi->cur];
+	git_revwalk *walk = NULL;
 	git_commit *c = NULL;
+	size_t alloc = 0;
+	git_oid oid;
 	int rc = 0;
 
 	st_buf_addf(&path, "%s/git/%ld.git", pi->root, epoch);
-	if (git_repository_open_bare(&pi->repo, path.buf) < 0 ||
-	    git_revwalk_new(&pi->walk, pi->repo) < 0) {
-		rc = git_fail(err, path.buf);
+	pi->repo_path = st_buf_detach(&path, NULL);
+	pi->open = true;
+	if (git_repository_open_bare(&pi->repo, pi->repo_path) < 0 ||
+	    git_revwalk_new(&walk, pi->repo) < 0) {
+		rc = git_fail(err, pi->repo_path);
 		goto out;
 	}
-	git_revwalk_sorting(pi->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	if (git_revwalk_push_ref(pi->walk, "refs/heads/master") < 0 &&
-	    git_revwalk_push_head(pi->walk) < 0) {
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	if (git_revwalk_push_ref(walk, "refs/heads/master") < 0 &&
+	    git_revwalk_push_head(walk) < 0) {
 		/* An epoch with no commit yet. */
 		git_error_clear();
-		close_epoch(pi);
 		goto out;
 	}
 	if (pi->resume_epoch == epoch) {
@@ -143,13 +171,33 @@ static int open_epoch(struct pi_src *pi, struct st_error *err)
 			       "from its start",
 			       pi->root, epoch);
 			git_error_clear();
-		} else if (git_revwalk_hide(pi->walk, &pi->resume_oid) < 0) {
-			rc = git_fail(err, path.buf);
+		} else if (git_revwalk_hide(walk, &pi->resume_oid) < 0) {
+			rc = git_fail(err, pi->repo_path);
 			goto out;
 		}
 	}
+	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+		if (pi->n_oids == alloc) {
+			alloc = alloc ? alloc * 2 : 1024;
+			pi->oids = st_xreallocarray(pi->oids, alloc,
+						    sizeof(*pi->oids));
+		}
+		git_oid_cpy(&pi->oids[pi->n_oids++], &oid);
+	}
+	if (rc != GIT_ITEROVER) {
+		rc = git_fail(err, pi->repo_path);
+		goto out;
+	}
+	rc = 0;
+	git_commit_free(c);
+	c = NULL;
+	git_revwalk_free(walk);
+	walk = NULL;
+	/* Drop what the walk cached. */
+	rc = reopen(pi, err);
 out:
 	git_commit_free(c);
+	git_revwalk_free(walk);
 	st_buf_release(&path);
 	return rc;
 }
@@ -187,23 +235,24 @@ static int pi_next(struct rd_source *s, const char **raw, size_t *len,
 		int event = RD_SOURCE_MESSAGE;
 		long epoch = pi->epochs[pi->cur];
 
-		if (!pi->walk) {
+		if (!pi->open) {
 			rc = open_epoch(pi, err);
 			if (rc < 0)
 				return rc;
-			if (!pi->walk) {
-				pi->cur++;
-				continue;
-			}
 		}
-		rc = git_revwalk_next(&oid, pi->walk);
-		if (rc == GIT_ITEROVER) {
+		if (pi->next_oid == pi->n_oids) {
 			close_epoch(pi);
 			pi->cur++;
 			continue;
 		}
-		if (rc < 0 || git_commit_lookup(&c, pi->repo, &oid) < 0)
-			return git_fail(err, pi->root);
+		if (pi->next_oid && pi->next_oid % REOPEN_EVERY == 0) {
+			rc = reopen(pi, err);
+			if (rc < 0)
+				return rc;
+		}
+		git_oid_cpy(&oid, &pi->oids[pi->next_oid++]);
+		if (git_commit_lookup(&c, pi->repo, &oid) < 0)
+			return git_fail(err, pi->repo_path);
 		rc = entry_blob(&pi->blob, pi->repo, c, "m");
 		if (rc == 0 && !pi->blob) {
 			rc = entry_blob(&pi->blob, pi->repo, c, "d");
@@ -366,10 +415,113 @@ static int fetch_epoch(const char *dir, const char *url, struct st_error *err)
 	return rc;
 }
 
+/* Remove path and what is under it: a clone a crash left half made. */
+static void remove_tree(const char *path)
+{
+	struct st_buf sub = ST_BUF_INIT;
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+
+	if (lstat(path, &sb) != 0)
+		return;
+	if (!S_ISDIR(sb.st_mode)) {
+		unlink(path);
+		return;
+	}
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		st_buf_reset(&sub);
+		st_buf_addf(&sub, "%s/%s", path, de->d_name);
+		remove_tree(sub.buf);
+	}
+	if (d)
+		closedir(d);
+	rmdir(path);
+	st_buf_release(&sub);
+}
+
+/* Clone epoch url into dir through "dir.tmp", so that dir is always
+ * whole. 1 when there is no such epoch (any failure past epoch 0). */
+static int clone_epoch(const char *dir, const char *url, long n,
+		       struct st_error *err)
+{
+	git_clone_options co = GIT_CLONE_OPTIONS_INIT;
+	struct st_buf tmp = ST_BUF_INIT;
+	git_repository *repo = NULL;
+	int rc = 0;
+
+	st_buf_addf(&tmp, "%s.tmp", dir);
+	remove_tree(tmp.buf);
+	co.bare = 1;
+	co.remote_cb = mirror_remote;
+	if (git_clone(&repo, url, tmp.buf, &co) < 0) {
+		/* No such epoch (yet): the mirror is complete. */
+		if (n == 0)
+			rc = git_fail(err, url);
+		else
+			rc = 1;
+		git_error_clear();
+		remove_tree(tmp.buf);
+		goto out;
+	}
+	git_repository_free(repo);
+	if (rename(tmp.buf, dir) != 0)
+		rc = st_error_set(err, ST_ERROR, "cannot rename '%s': %s",
+				  tmp.buf, strerror(errno));
+out:
+	st_buf_release(&tmp);
+	return rc;
+}
+
+/*
+ * Bring the mirror at root up to date: fetch the newest epoch mirrored
+ * (older ones are frozen in public-inbox), then clone the epochs after it
+ * until one is missing.
+ */
+static int update_mirror(const char *root, const char *url, size_t ulen,
+			 struct st_error *err)
+{
+	struct st_buf dir = ST_BUF_INIT, eurl = ST_BUF_INIT;
+	long n = 0;
+	int rc;
+
+	rc = mkdir_p(root, err);
+	if (rc < 0)
+		goto out;
+	for (;; n++) {
+		st_buf_reset(&dir);
+		st_buf_addf(&dir, "%s/git/%ld.git", root, n + 1);
+		if (!exists(dir.buf))
+			break;
+	}
+	for (bool first = true;; n++, first = false) {
+		st_buf_reset(&dir);
+		st_buf_reset(&eurl);
+		st_buf_addf(&dir, "%s/git/%ld.git", root, n);
+		st_buf_add(&eurl, url, ulen);
+		st_buf_addf(&eurl, "/git/%ld.git", n);
+		if (first && exists(dir.buf))
+			rc = fetch_epoch(dir.buf, eurl.buf, err);
+		else
+			rc = clone_epoch(dir.buf, eurl.buf, n, err);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 1)
+		rc = 0;
+out:
+	st_buf_release(&dir);
+	st_buf_release(&eurl);
+	return rc;
+}
+
 int source_pubinbox_open_remote(struct rd_source *s, const char *url,
 				const char *state, struct st_error *err)
 {
-	struct st_buf root = ST_BUF_INIT, dir = ST_BUF_INIT, eurl = ST_BUF_INIT;
+	struct st_buf root = ST_BUF_INIT;
 	size_t ulen = strlen(url);
 	int rc = 0;
 
@@ -385,42 +537,11 @@ int source_pubinbox_open_remote(struct rd_source *s, const char *url,
 	st_buf_addf(&root, "%s/pi-%016" PRIx64, s->mirror_dir,
 		    source_hash(SOURCE_HASH_INIT, url, ulen));
 	git_libgit2_init();
-	for (long n = 0;; n++) {
-		git_repository *repo = NULL;
-		git_clone_options co = GIT_CLONE_OPTIONS_INIT;
-
-		st_buf_reset(&dir);
-		st_buf_reset(&eurl);
-		st_buf_addf(&dir, "%s/git/%ld.git", root.buf, n);
-		st_buf_add(&eurl, url, ulen);
-		st_buf_addf(&eurl, "/git/%ld.git", n);
-		if (exists(dir.buf)) {
-			rc = fetch_epoch(dir.buf, eurl.buf, err);
-			if (rc < 0)
-				break;
-			continue;
-		}
-		rc = mkdir_p(root.buf, err);
-		if (rc < 0)
-			break;
-		co.bare = 1;
-		co.remote_cb = mirror_remote;
-		if (git_clone(&repo, eurl.buf, dir.buf, &co) < 0) {
-			/* No such epoch (yet): the mirror is complete. */
-			if (n == 0)
-				rc = git_fail(err, eurl.buf);
-			else
-				git_error_clear();
-			break;
-		}
-		git_repository_free(repo);
-	}
+	rc = update_mirror(root.buf, url, ulen, err);
 	git_libgit2_shutdown();
 	if (rc == 0)
 		rc = source_pubinbox_open(s, root.buf, state, err);
 out:
 	st_buf_release(&root);
-	st_buf_release(&dir);
-	st_buf_release(&eurl);
 	return rc;
 }

@@ -245,6 +245,28 @@ static void test_gzip_and_xz(void **state)
 	assert_string_equal(g.msg[1], "Subject: two\n\nBody two\n");
 	got_release(&g);
 
+	/* A truncated gzip file is an error, not a shorter archive. */
+	{
+		struct st_buf b = ST_BUF_INIT;
+		FILE *f;
+
+		gz = gzopen(path_of("cut.gz"), "wb");
+		assert_int_equal(gzwrite(gz, MBOX, strlen(MBOX)),
+				 (int)strlen(MBOX));
+		assert_int_equal(gzclose(gz), Z_OK);
+		f = fopen(path_of("cut.gz"), "rb");
+		assert_non_null(f);
+		st_buf_grow(&b, 4096);
+		b.len = fread(b.buf, 1, 4096, f);
+		fclose(f);
+		write_file(path_of("cut.gz"), "wb", b.buf, b.len - 12);
+		assert_int_equal(
+			collect(&g, path_of("cut.gz"), NULL, NULL, 0, -1),
+			ST_EINVALID);
+		got_release(&g);
+		st_buf_release(&b);
+	}
+
 	/* A corrupt stream is an error, not a crash. */
 	out[outlen / 2] ^= 0x55;
 	out[outlen / 2 + 1] ^= 0x55;
@@ -372,6 +394,83 @@ static void test_resume(void **state)
 	got_release(&g);
 	free(two);
 	free(end);
+	st_buf_release(&b);
+}
+
+/* An archive whose first message is longer than the 4 KiB head. */
+static void long_head(struct st_buf *b, char last)
+{
+	st_buf_addstr(b,
+		      "From x@y Mon Jan  1 00:00:00 2024\nSubject: long\n\n");
+	for (int i = 0; i < 100; i++)
+		st_buf_addstr(b, "filler filler filler filler filler filler\n");
+	st_buf_addstr(b, "\n");
+	for (int i = 2; i <= 4; i++)
+		st_buf_addf(b, "From x@y z\nSubject: n%d\n\nbody %c\n\n", i,
+			    i == 4 ? last : 'a');
+}
+
+static void write_gz(const char *path, const struct st_buf *b)
+{
+	gzFile gz = gzopen(path, "wb");
+
+	assert_non_null(gz);
+	assert_int_equal(gzwrite(gz, b->buf, (unsigned)b->len), (int)b->len);
+	assert_int_equal(gzclose(gz), Z_OK);
+}
+
+static void test_resume_checks_tail(void **state)
+{
+	struct st_buf b = ST_BUF_INIT;
+	const char *names[] = {"t.mbox", "t.mbox.gz"};
+	struct got g;
+
+	for (int z = 0; z < 2; z++) {
+		const char *path = path_of(names[z]);
+		char *end, *three;
+
+		st_buf_reset(&b);
+		long_head(&b, 'a');
+		if (z)
+			write_gz(path, &b);
+		else
+			write_file(path, "wb", b.buf, b.len);
+		assert_int_equal(collect(&g, path, NULL, NULL, 0, 3), 0);
+		three = strdup(g.state);
+		got_release(&g);
+		assert_int_equal(collect(&g, path, three, NULL, 0, -1), 0);
+		assert_int_equal(g.n, 1);
+		assert_string_equal(g.msg[0], "Subject: n4\n\nbody a\n");
+		end = strdup(g.state);
+		got_release(&g);
+
+		/* Same head, same length, a From line at the offset, but the
+		 * last message read changed: from the start. */
+		st_buf_reset(&b);
+		long_head(&b, 'b');
+		if (z)
+			write_gz(path, &b);
+		else
+			write_file(path, "wb", b.buf, b.len);
+		assert_int_equal(collect(&g, path, end, NULL, 0, -1), 0);
+		assert_int_equal(g.n, 4);
+		assert_string_equal(g.msg[3], "Subject: n4\n\nbody b\n");
+		got_release(&g);
+
+		/* Unchanged up to the offset: resumes. */
+		assert_int_equal(collect(&g, path, three, NULL, 0, -1), 0);
+		assert_int_equal(g.n, 1);
+		/* Nothing new: the token stays the same. */
+		free(end);
+		end = strdup(g.state);
+		got_release(&g);
+		assert_int_equal(collect(&g, path, end, NULL, 0, -1), 0);
+		assert_int_equal(g.n, 0);
+		assert_string_equal(g.state, end);
+		got_release(&g);
+		free(three);
+		free(end);
+	}
 	st_buf_release(&b);
 }
 
@@ -516,6 +615,25 @@ static void test_stdin(void **state)
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.msg[0], one);
 	got_release(&g);
+	{
+		/* gzip on a pipe: detected by its magic, no seeking. */
+		unsigned char z[1024];
+		z_stream zs = {0};
+
+		assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+					      Z_DEFAULT_STRATEGY),
+				 Z_OK);
+		zs.next_in = (unsigned char *)MBOX;
+		zs.avail_in = (unsigned)strlen(MBOX);
+		zs.next_out = z;
+		zs.avail_out = sizeof(z);
+		assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+		stdin_case((const char *)z, sizeof(z) - zs.avail_out, &g);
+		deflateEnd(&zs);
+		assert_int_equal(g.n, 2);
+		assert_string_equal(g.msg[1], "Subject: two\n\nBody two\n");
+		got_release(&g);
+	}
 }
 
 /* One public-inbox commit on master adding blob "m" or "d". */
@@ -638,6 +756,31 @@ static void test_public_inbox(void **state)
 	assert_string_equal(g.msg[0], "Subject: m6\n\nsix\n");
 	got_release(&g);
 	assert_int_equal(collect(&g, url, NULL, NULL, 0, -1), ST_EINVALID);
+
+	/* A clone a crash cut short (1.git.tmp) is made again. */
+	{
+		char epoch1[600], tmp1[640], junk[700];
+		DIR *d = opendir(mirror);
+		struct dirent *de;
+
+		assert_non_null(d);
+		while ((de = readdir(d)) && strncmp(de->d_name, "pi-", 3))
+			;
+		assert_non_null(de);
+		snprintf(epoch1, sizeof(epoch1), "%s/%s/git/1.git", mirror,
+			 de->d_name);
+		closedir(d);
+		snprintf(tmp1, sizeof(tmp1), "%s.tmp", epoch1);
+		remove_tree(epoch1);
+		assert_int_equal(mkdir(tmp1, 0700), 0);
+		snprintf(junk, sizeof(junk), "%s/HEAD", tmp1);
+		write_file(junk, "wb", "junk", 4);
+		assert_int_equal(collect(&g, url, NULL, mirror, 0, -1), 0);
+		assert_int_equal(g.n, 8);
+		assert_string_equal(g.msg[7], "Subject: m6\n\nsix\n");
+		got_release(&g);
+		assert_int_not_equal(access(tmp1, F_OK), 0);
+	}
 
 	free(mirror);
 	free(after2);
@@ -890,6 +1033,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_and_single, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_checks_tail, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_oversize_skipped, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_maildir, setup, teardown),
