@@ -9,6 +9,7 @@
 #include "common/ctx.h"
 
 int cmd_config(int argc, char **argv, struct st_ctx *ctx);
+int cmd_parse(int argc, char **argv, struct st_ctx *ctx);
 int cmd_trees(int argc, char **argv, struct st_ctx *ctx);
 
 #endif

@@ -26,6 +26,8 @@ struct command {
 /* Sorted by name; --help prints from it, so help cannot drift. */
 static const struct command commands[] = {
 	{"config", cmd_config, "show the configuration Steward would use"},
+	{"parse", cmd_parse,
+	 "parse mail without storing it, one JSON line per message"},
 	{"trees", cmd_trees, "index git trees, match patches to commits"},
 };
 
