@@ -12,6 +12,8 @@
 #include "common/xalloc.h"
 #include "review-dash/match.h"
 #include "review-dash/patchid.h"
+#include "review-dash/subject.h"
+#include "review-dash/trailer.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -490,28 +492,6 @@ static char *xsa_of(const char *msg)
 	return NULL;
 }
 
-/* Lower case, white space runs folded to one space, trimmed.
- * TODO(#04): use rd_subject_normalise once h-parse lands subject.c. */
-static char *normalise(const char *s)
-{
-	struct st_buf b = ST_BUF_INIT;
-	bool space = false;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isspace(c)) {
-			space = b.len > 0;
-			continue;
-		}
-		if (space)
-			st_buf_addch(&b, ' ');
-		space = false;
-		st_buf_addch(&b, c < 0x80 ? tolower(c) : c);
-	}
-	return st_buf_detach(&b, NULL);
-}
-
 /* Store writes */
 
 static const char sql_tree_get[] = "SELECT id FROM trees WHERE name = ?";
@@ -568,69 +548,30 @@ static int64_t count_of(struct st_store *s, const char *sql, int64_t arg)
 	return n;
 }
 
-/* Trailers of a commit message: "Kind-by: Name <email>", "Fixes: ...".
- * TODO(#04): use rd_trailers_parse once h-parse lands trailer.c. */
+/* The trailers of a commit message, parsed as mail's are (trailer.h). */
 static int put_trailers(struct st_store *s, int64_t commit_id, const char *msg,
 			struct st_error *err)
 {
-	static const char *const kinds[] = {"Signed-off-by",	"Reviewed-by",
-					    "Acked-by",		"Tested-by",
-					    "Reported-by",	"Suggested-by",
-					    "Release-Acked-by", "Fixes",
-					    "Co-developed-by",	NULL};
-	const char *line = msg;
+	struct rd_trailers t;
 	int rc = 0;
 
-	while (*line && rc == 0) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+	rd_trailers_parse(&t, msg, strlen(msg));
+	for (size_t i = 0; rc == 0 && i < t.n; i++) {
+		sqlite3_stmt *st = st_store_stmt(s, sql_trailer_put, err);
 
-		for (int i = 0; kinds[i]; i++) {
-			size_t k = strlen(kinds[i]);
-			const char *v, *lt, *gt;
-			char *value, *name = NULL, *email = NULL;
-			sqlite3_stmt *st;
-
-			if (len <= k + 1 || st_strncasecmp(line, kinds[i], k) ||
-			    line[k] != ':')
-				continue;
-			v = line + k + 1;
-			while (v < line + len && isspace((unsigned char)*v))
-				v++;
-			value = st_xmemdupz(v, (size_t)(line + len - v));
-			lt = strchr(value, '<');
-			gt = lt ? strchr(lt, '>') : NULL;
-			if (lt && gt) {
-				const char *e = lt;
-
-				while (e > value &&
-				       isspace((unsigned char)e[-1]))
-					e--;
-				name = e > value ? st_xmemdupz(
-							   value,
-							   (size_t)(e - value))
-						 : NULL;
-				email = st_xmemdupz(lt + 1,
-						    (size_t)(gt - lt - 1));
-			}
-			st = st_store_stmt(s, sql_trailer_put, err);
-			if (!st) {
-				rc = ST_ERROR;
-			} else {
-				sqlite3_bind_int64(st, 1, commit_id);
-				st_store_bind_text(st, 2, kinds[i]);
-				st_store_bind_text(st, 3, name);
-				st_store_bind_text(st, 4, email);
-				st_store_bind_text(st, 5, value);
-				rc = st_store_step_done(s, st, err);
-			}
-			free(value);
-			free(name);
-			free(email);
+		if (!st) {
+			rc = ST_ERROR;
 			break;
 		}
-		line += len + (nl ? 1 : 0);
+		sqlite3_bind_int64(st, 1, commit_id);
+		st_store_bind_text(st, 2, t.items[i].kind);
+		st_store_bind_text(st, 3, t.items[i].name);
+		st_store_bind_text(st, 4, t.items[i].email);
+		st_store_bind_text(st, 5,
+				   t.items[i].value ? t.items[i].value : "");
+		rc = st_store_step_done(s, st, err);
 	}
+	rd_trailers_release(&t);
 	return rc;
 }
 
@@ -643,7 +584,7 @@ static int put_commit(struct st_store *s, int64_t tree_id, const struct job *j,
 
 	if (!st)
 		return ST_ERROR;
-	norm = normalise(j->subject);
+	norm = rd_subject_normalise(j->subject);
 	bp = backport_of(j->message);
 	xsa = xsa_of(j->message);
 	sqlite3_bind_int64(st, 1, tree_id);

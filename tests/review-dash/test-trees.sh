@@ -33,6 +33,16 @@ g rm -q empty dir/a && commit -m "Delete files"
 rm "$R/link" && echo text >"$R/link" && commit -m "Symlink to file"
 printf 'no newline' >"$R/nonl" && commit -m "No newline at end"
 g commit -q --allow-empty -m "Empty commit"
+echo fix >"$R/sec.c" && g add -A && g commit -q -F - <<'EOF'
+x86/mm: fix the security bug
+
+This is part of XSA-123.
+
+Reported-by: Rita Reporter <rita@example.org>
+Reviewed-By: Rob Reviewer <rob@example.org>
+Release-acked-by: Rel Manager <rel@example.org>
+Signed-off-by: Ann Author <ann@example.org>
+EOF
 g checkout -q -b topic
 echo topic >"$R/topic.txt" && commit -m "Topic work"
 g checkout -q master
@@ -68,6 +78,12 @@ check_patch_ids "first sync"
 	&& pass || fail "merge recorded without patch-id"
 [ "$(sqlite3 steward.db "SELECT count(*) FROM commits WHERE subject = 'Empty commit' AND git_patch_id IS NULL")" = 1 ] \
 	&& pass || fail "empty commit without patch-id"
+
+sec="SELECT group_concat(kind || '=' || ifnull(email, ''), ' ') FROM commit_trailers t JOIN commits c ON c.id = t.commit_id WHERE c.subject = 'x86/mm: fix the security bug'"
+[ "$(sqlite3 steward.db "$sec")" = "Reported-by=rita@example.org Reviewed-by=rob@example.org Release-Acked-by=rel@example.org Signed-off-by=ann@example.org" ] \
+	&& pass || fail "trailers: $(sqlite3 steward.db "$sec")"
+[ "$(sqlite3 steward.db "SELECT xsa FROM commits WHERE subject = 'x86/mm: fix the security bug'")" = XSA-123 ] \
+	&& pass || fail "xsa marker"
 
 # Nothing new: nothing indexed. One new commit: one indexed.
 run trees sync --json
