@@ -20,6 +20,16 @@ W=$(mktemp -d /tmp/bench-trees.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 export GIT_CONFIG_NOSYSTEM=1 HOME=$W
 now() { date +%s.%N; }
+# timed FILE CMD...: run CMD, append "wall cpu" (seconds; cpu = user + sys
+# of every process) to FILE.
+TIMEFORMAT='%R %U %S'
+timed() {
+	local f=$1
+	shift
+	{ time "$@" >/dev/null; } 2>"$W/.t"
+	awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$W/.t" >>"$f"
+}
+gitpipe() { git -C "$W/repo.git" log -p --no-merges | git patch-id --stable >"$W/git.ids"; }
 secs() { echo "$2 - $1" | bc; }
 best() { printf '%s\n' "$@" | sort -n | head -1; }
 
@@ -30,25 +40,20 @@ python3 "$HERE/gen-repo.py" "$N" | git -C "$W/repo.git" fast-import --quiet
 git -C "$W/repo.git" repack -adq
 echo "repository: $N commits, $(git -C "$W/repo.git" count-objects -v | awk '/in-pack/{print $2}') objects ($(secs "$t0" "$(now)") s to make)"
 
-gits=()
 for _ in $(seq "$R"); do
-	t0=$(now)
-	git -C "$W/repo.git" log -p --no-merges | git patch-id --stable >"$W/git.ids"
-	gits+=("$(secs "$t0" "$(now)")")
-done
-ours=()
-for r in $(seq "$R"); do
+	timed "$W/git.times" gitpipe
 	rm -rf "$W/s" && mkdir "$W/s"
 	printf '[core]\n\tdb = %s/s/steward.db\n[tree "bench"]\n\tpath = %s\n\tbranch = master\n' \
 		"$W" "$W/repo.git" >"$W/s/steward.conf"
-	t0=$(now)
-	"$STEWARD" --config "$W/s/steward.conf" trees sync --json >"$W/sync.json"
-	ours+=("$(secs "$t0" "$(now)")")
+	timed "$W/ours.times" "$STEWARD" --config "$W/s/steward.conf" trees sync --json
 done
-g=$(best "${gits[@]}")
-o=$(best "${ours[@]}")
-echo "first sync: steward $o s, git log -p | git patch-id --stable $g s (best of $R); speed-up $(echo "scale=2; $g / $o" | bc)x"
-echo "  runs: steward ${ours[*]}; git ${gits[*]}"
+read -r gw gc < <(sort -n "$W/git.times" | head -1)
+read -r ow oc < <(sort -n "$W/ours.times" | head -1)
+echo "first sync, best of $R (wall s, cpu s):"
+echo "  steward trees sync:                          $ow wall, $oc cpu"
+echo "  git log -p --no-merges | git patch-id --stable: $gw wall, $gc cpu"
+echo "  speed-up: $(echo "scale=2; $gw / $ow" | bc)x wall, $(echo "scale=2; $gc / $oc" | bc)x cpu"
+echo "  all runs (wall cpu): steward $(tr '\n' ' ' <"$W/ours.times")/ git $(tr '\n' ' ' <"$W/git.times")"
 sqlite3 "$W/s/steward.db" "SELECT oid, git_patch_id FROM commits WHERE git_patch_id IS NOT NULL" |
 	tr '|' ' ' | sort >"$W/ours.ids"
 awk '{print $2, $1}' "$W/git.ids" | sort >"$W/git.sorted"
@@ -59,15 +64,14 @@ echo "patch-ids equal to git's: $same of $(wc -l <"$W/git.sorted") ($(wc -l <"$W
 tip=$(git -C "$W/repo.git" rev-parse master)
 printf 'commit refs/heads/master\ncommitter B <b@example.org> 1700000000 +0000\ndata 4\nmore\nfrom %s\nM 100644 inline bench-extra.c\ndata 6\nextra\n\n' \
 	"$tip" | git -C "$W/repo.git" fast-import --quiet
-incs=()
-for r in $(seq "$R"); do
-	t0=$(now)
-	"$STEWARD" --config "$W/s/steward.conf" trees sync --json >"$W/inc.json"
-	incs+=("$(secs "$t0" "$(now)")")
-	[ "$r" = 1 ] && python3 -c "import json; j=json.load(open('$W/inc.json')); assert j['commits_indexed'] == 1, j"
+timed "$W/inc1.times" sh -c "'$STEWARD' --config '$W/s/steward.conf' trees sync --json >'$W/inc.json'"
+python3 -c "import json; j=json.load(open('$W/inc.json')); assert j['commits_indexed'] == 1, j"
+rm -f "$W/inc.times"
+for _ in $(seq "$R"); do
+	timed "$W/inc.times" "$STEWARD" --config "$W/s/steward.conf" trees sync --json
 done
-echo "incremental sync after one commit: $(best "${incs[@]:0:1}") s (then, with nothing new: ${incs[*]:1})"
-
+echo "incremental sync after one new commit: $(cat "$W/inc1.times") (wall cpu);"
+echo "  then with nothing new: $(tr '\n' ' ' <"$W/inc.times")"
 # 100,000 patches against 100,000 commits: a quarter match by patch-id, a
 # quarter by subject + author, the rest not at all.
 M=$W/m
