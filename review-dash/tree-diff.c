@@ -583,7 +583,7 @@ static void abbrev_oid(char *out, git_odb *odb, const git_oid *id, int len)
 	char hex[GIT_OID_HEXSZ + 1];
 
 	git_oid_tostr(hex, sizeof(hex), id);
-	if (!git_oid_is_zero(id))
+	if (odb && !git_oid_is_zero(id))
 		while (len < GIT_OID_HEXSZ &&
 		       git_odb_exists_prefix(NULL, odb, id, (size_t)len) ==
 			       GIT_EAMBIGUOUS)
@@ -726,6 +726,7 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 	struct st_buf old_label = ST_BUF_INIT, new_label = ST_BUF_INIT;
 	const char *da = "", *dc = "";
 	size_t la = 0, lc = 0;
+	bool binary;
 	int rc = 0;
 
 	if ((a && (rc = file_load(td, a)) < 0) ||
@@ -739,6 +740,7 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 		dc = c->data;
 		lc = c->len;
 	}
+	binary = is_binary(da, la) || is_binary(dc, lc);
 	st_buf_addstr(b, "diff --git ");
 	add_path(b, "a/", oldp);
 	st_buf_addch(b, ' ');
@@ -762,8 +764,10 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 	if (!git_oid_equal(oid_a, oid_c)) {
 		char x[GIT_OID_HEXSZ + 1], y[GIT_OID_HEXSZ + 1];
 
-		abbrev_oid(x, odb, oid_a, abbrev);
-		abbrev_oid(y, odb, oid_c, abbrev);
+		/* Only a binary file's patch-id hashes these ids: only
+		 * then are they made unique as git does (a prefix search). */
+		abbrev_oid(x, binary ? odb : NULL, oid_a, abbrev);
+		abbrev_oid(y, binary ? odb : NULL, oid_c, abbrev);
 		st_buf_addf(b, "index %s..%s", x, y);
 		if (a && c && a->mode == c->mode)
 			st_buf_addf(b, " %06o", a->mode);
@@ -777,17 +781,23 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 		st_buf_addstr(&new_label, "/dev/null");
 	else
 		add_path(&new_label, "b/", newp);
-	if (is_binary(da, la) || is_binary(dc, lc)) {
+	if (binary) {
 		if (la != lc || memcmp(da, dc, la))
 			st_buf_addf(b, "Binary files %s and %s differ\n",
 				    old_label.buf, new_label.buf);
 	} else if (la != lc || memcmp(da, dc, la)) {
 		struct hunk_out o = {b, old_label.buf, new_label.buf, false};
 
+		int e;
+
 		opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
 		opts.context_lines = 3;
-		if (git_diff_buffers(da, la, oldp, dc, lc, newp, &opts, NULL,
-				     NULL, on_hunk, on_line, &o) < 0)
+		/* Buffers, without paths: libgit2 then looks for no
+		 * .gitattributes (git_diff_blobs does, with a dozen system
+		 * calls per file), and git show reads none either. */
+		e = git_diff_buffers(da, la, NULL, dc, lc, NULL, &opts, NULL,
+				     NULL, on_hunk, on_line, &o);
+		if (e < 0)
 			rc = st_error_set(td->err, ST_ERROR,
 					  "cannot diff '%s': %s", newp,
 					  gitmsg());

@@ -354,10 +354,12 @@ struct pool {
 	pthread_cond_t cond;
 };
 
-static void finish(struct pool *p, size_t k)
+/* Jobs [k, end) are finished: one lock and wake-up per run. */
+static void finish(struct pool *p, size_t k, size_t end)
 {
 	pthread_mutex_lock(&p->lock);
-	p->finished[k] = true;
+	while (k < end)
+		p->finished[k++] = true;
 	while (p->done < p->n && p->finished[p->done])
 		p->done++;
 	pthread_cond_signal(&p->cond);
@@ -383,14 +385,17 @@ static void *worker(void *arg)
 	 * next one, so its trees and blobs are still in this thread's
 	 * repository cache. Without a repository, jobs fail. */
 	while (!atomic_load(&p->stop) &&
-	       (i = atomic_fetch_add(&p->next, RUN)) < p->n)
-		for (size_t k = i; k < i + RUN && k < p->n; k++) {
+	       (i = atomic_fetch_add(&p->next, RUN)) < p->n) {
+		size_t end = i + RUN < p->n ? i + RUN : p->n;
+
+		for (size_t k = i; k < end; k++) {
 			if (repo)
 				index_one(repo, p->abbrev, &p->jobs[k]);
 			else
 				p->jobs[k].rc = ST_ERROR;
-			finish(p, k);
 		}
+		finish(p, i, end);
+	}
 	git_repository_free(repo);
 	return NULL;
 }
