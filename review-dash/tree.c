@@ -31,6 +31,9 @@
 #define BATCH 4096
 /* Consecutive commits a worker takes at a time. */
 #define RUN 32
+/* How far workers may run ahead of the writer: bounds the memory held
+ * by indexed commits not stored yet (their messages). */
+#define AHEAD 8192
 
 static const char *gitmsg(void)
 {
@@ -347,11 +350,13 @@ struct pool {
 	atomic_size_t next;
 	atomic_bool stop; /* the writer failed: give up */
 	size_t done;	  /* jobs[0..done) are finished (under lock) */
+	size_t written;	  /* jobs[0..written) are stored (under lock) */
 	bool *finished;
 	int rc; /* a worker could not open the repository */
 	struct st_error err;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_cond_t cond; /* done moved */
+	pthread_cond_t room; /* written moved, or stop */
 };
 
 /* Jobs [k, end) are finished: one lock and wake-up per run. */
@@ -387,6 +392,11 @@ static void *worker(void *arg)
 	while (!atomic_load(&p->stop) &&
 	       (i = atomic_fetch_add(&p->next, RUN)) < p->n) {
 		size_t end = i + RUN < p->n ? i + RUN : p->n;
+
+		pthread_mutex_lock(&p->lock);
+		while (!atomic_load(&p->stop) && i >= p->written + AHEAD)
+			pthread_cond_wait(&p->room, &p->lock);
+		pthread_mutex_unlock(&p->lock);
 
 		for (size_t k = i; k < end; k++) {
 			if (repo)
@@ -863,11 +873,14 @@ static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 	atomic_init(&p.stop, false);
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
+	pthread_cond_init(&p.room, NULL);
 	for (unsigned i = 0; i < nthreads && i < 16 && i < p.n; i++)
 		if (pthread_create(&th[started], NULL, worker, &p) == 0)
 			started++;
-	if (!started && p.n)
-		worker(&p); /* no thread: do it here */
+	if (!started && p.n) {
+		p.written = p.n; /* no thread: all of it here, unthrottled */
+		worker(&p);
+	}
 	rc = st_store_begin(s, err);
 	if (rc == 0)
 		rc = put_tree(s, t, repo_path, names, nb, br, tree_id, err);
@@ -880,6 +893,12 @@ static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 		}
 		rc = put_commit(s, *tree_id, &p.jobs[i], err);
 		job_release(&p.jobs[i]);
+		if ((i + 1) % RUN == 0) {
+			pthread_mutex_lock(&p.lock);
+			p.written = i + 1;
+			pthread_cond_broadcast(&p.room);
+			pthread_mutex_unlock(&p.lock);
+		}
 		if (rc == 0 && (i + 1) % BATCH == 0 && i + 1 < p.n) {
 			rc = st_store_commit(s, err);
 			if (rc == 0)
@@ -892,7 +911,10 @@ static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 		rc = st_store_commit(s, err);
 	else
 		st_store_rollback(s);
+	pthread_mutex_lock(&p.lock);
 	atomic_store(&p.stop, true);
+	pthread_cond_broadcast(&p.room);
+	pthread_mutex_unlock(&p.lock);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	for (size_t i = 0; i < p.n; i++)
@@ -900,6 +922,7 @@ static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 	free(p.jobs);
 	free(p.finished);
 	pthread_cond_destroy(&p.cond);
+	pthread_cond_destroy(&p.room);
 	pthread_mutex_destroy(&p.lock);
 	return rc;
 }

@@ -160,18 +160,20 @@ g cherry-pick master~1 >/dev/null
 g commit -q --amend -m "xen/s2: add the S2 file
 
 commit $orig2 upstream."
+# No marker at all: found by its patch-id.
+g cherry-pick "$(g log --format=%H --grep='^Rewritten history' master)" >/dev/null
 g checkout -q master
 run trees sync --json
 expect_rc 0 "sync after backports"
 run trees where '<series-1@example.org>'
 expect_rc 0 "where patch 1"
 expect_out "xen/master $(g rev-parse --short=12 master~2)"
-expect_out "xen/stable-1.0 $(g rev-parse --short=12 stable-1.0~2)"
+expect_out "xen/stable-1.0 $(g rev-parse --short=12 stable-1.0~3)"
 run trees where series-3@example.org --json
 expect_json "sorted(b['branch'] + ':' + b['how'] for b in j['branches']) == ['master:subject-author', 'stable-1.0:backport-marker']"
 links=$(sqlite3 steward.db "SELECT group_concat(method) FROM (SELECT method FROM commit_links ORDER BY method)")
-[ "$links" = "backport-marker,backport-marker,backport-marker" ] && pass || fail "commit links: $links"
-[ "$(sqlite3 steward.db "SELECT o.oid FROM commit_links l JOIN commits c ON c.id = l.commit_id JOIN commits o ON o.id = l.original_commit_id WHERE c.oid = '$(g rev-parse stable-1.0)'")" = "$orig2" ] \
+[ "$links" = "backport-marker,backport-marker,backport-marker,patch-id" ] && pass || fail "commit links: $links"
+[ "$(sqlite3 steward.db "SELECT o.oid FROM commit_links l JOIN commits c ON c.id = l.commit_id JOIN commits o ON o.id = l.original_commit_id WHERE c.oid = '$(g rev-parse stable-1.0~1)'")" = "$orig2" ] \
 	&& pass || fail "'commit X upstream' marker"
 run trees where "$(g rev-parse --short master~2)" --json
 expect_rc 0 "where commit"
