@@ -968,6 +968,9 @@ int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
 	rc = open_tree(&repo, &repo_path, t, err);
 	if (rc < 0)
 		goto out;
+	/* A first sync writes every index of the commits table: keep them
+	 * in memory (64 MiB) rather than re-reading pages from the file. */
+	st_store_exec(store, "PRAGMA cache_size = -65536", NULL);
 	if (!nb) {
 		head = head_branch(repo);
 		if (!head) {
