@@ -6,6 +6,7 @@
 
 #include "common/buf.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "common/util.h"
 #include "common/xalloc.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ?1: commits after this id; patches: all. */
 static const char sql_pid_commits[] =
@@ -140,10 +142,19 @@ static int scalar(struct st_store *s, const char *sql, int64_t *out,
 	return rc;
 }
 
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int run(struct st_store *s, const char *sql, int64_t a, int64_t b,
 	       int64_t *changes, struct st_error *err)
 {
 	sqlite3_stmt *st = st_store_stmt(s, sql, err);
+	double t0 = seconds();
 	int rc;
 
 	if (!st)
@@ -154,6 +165,9 @@ static int run(struct st_store *s, const char *sql, int64_t a, int64_t b,
 	rc = st_store_step_done(s, st, err);
 	if (rc == 0 && changes)
 		*changes += sqlite3_changes(st_store_db(s));
+	if (st_log_enabled(ST_LOG_DEBUG))
+		st_log(ST_LOG_DEBUG, "match: %d rows in %.3f s: %.70s",
+		       sqlite3_changes(st_store_db(s)), seconds() - t0, sql);
 	return rc;
 }
 

@@ -1,11 +1,14 @@
 /*
- * tree-diff.c: the diff of a commit as `git show` prints it, built from
- * libgit2 pieces so that its patch-id equals git's: git's rename
- * similarity (diffcore-delta.c's span hashes, plugged into libgit2 as the
- * similarity metric, so scores and the printed "similarity index" agree),
- * git's headers (builtin_diff and fill_metainfo in diff.c), git's binary
- * test (a NUL in the first 8000 bytes) and git's abbreviated index ids.
- * Part of tree.h.
+ * tree-diff.c: the diff of a commit as `git show` prints it, so that its
+ * patch-id equals git's. libgit2 reads objects and diffs two buffers;
+ * the rest follows git 2.39 rather than libgit2, whose choices differ:
+ * the tree walk skips identical subtrees (tree-diff.c), renames are found
+ * with git's rules and scores (diffcore-rename.c: exact matches, unique
+ * basenames at 75%, then the best of 4 candidates per destination at
+ * 50%; diffcore-delta.c's span hashes), typechanges are printed as a
+ * deletion and a creation, headers are builtin_diff's and fill_metainfo's,
+ * a file is binary when its first 8000 bytes hold a NUL, and index ids are
+ * abbreviated as git abbreviates them. Part of tree.h.
  */
 #include "review-dash/tree.h"
 
@@ -55,10 +58,57 @@ static int span_cmp(const void *a, const void *b)
 	return x->hashval < y->hashval ? -1 : x->hashval > y->hashval;
 }
 
+#define NUM_CANDIDATES 4
+
+/* One side of a change: a blob, symlink or submodule at a path. */
+struct file {
+	char *path;
+	git_oid id;
+	uint32_t mode;
+	git_blob *blob; /* loaded on demand */
+	const char *data;
+	size_t len;
+	char sub[64]; /* "Subproject commit <hex>\n" for a gitlink */
+	struct signature *sig;
+	bool loaded;
+	bool used; /* a source already renamed */
+};
+
+/* A change, in git's order (tree order of its path): status 'A', 'D',
+ * 'M' or 'R' (score: git's raw similarity, 0..MAX_SCORE), or 0 for a
+ * deletion that became a rename's source. */
+struct pair {
+	struct file *a, *b;
+	int status;
+	int score;
+};
+
+struct tree_diff {
+	git_repository *repo;
+	struct pair *pairs;
+	size_t npairs, apairs;
+	size_t *srcs; /* indexes of the deletions in pairs */
+	size_t nsrcs;
+	size_t *dsts; /* indexes of the creations */
+	size_t ndsts;
+	int rc;
+	struct st_error *err;
+};
+
+/* The source s and destination d of rename detection, or NULL once
+ * paired. */
+#define SRC(td, s)                                                             \
+	((td)->pairs[(td)->srcs[s]].status == 'D'                              \
+		 ? (td)->pairs[(td)->srcs[s]].a                                \
+		 : NULL)
+#define DST(td, d)                                                             \
+	((td)->pairs[(td)->dsts[d]].status == 'A'                              \
+		 ? (td)->pairs[(td)->dsts[d]].b                                \
+		 : NULL)
+
 /* git's hash_chars: spans end at a newline or after 64 bytes; a CR before
- * LF is skipped in text. */
-static int buffer_signature(void **out, const git_diff_file *file,
-			    const char *buf, size_t len, void *payload)
+ * LF is skipped in text. The spans are sorted and merged by hash. */
+static struct signature *make_signature(const char *buf, size_t len)
 {
 	struct signature *sig = st_xcalloc(1, sizeof(*sig));
 	bool text = !is_binary(buf, len);
@@ -66,17 +116,22 @@ static int buffer_signature(void **out, const git_diff_file *file,
 	size_t alloc = 0, w = 0;
 
 	sig->size = len;
-	for (size_t i = 0; i < len; i++) {
-		unsigned c = (unsigned char)buf[i];
+	for (size_t i = 0; i <= len; i++) {
+		unsigned c = i < len ? (unsigned char)buf[i] : 0;
 		unsigned old1 = accum1;
 
-		if (text && c == '\r' && i + 1 < len && buf[i + 1] == '\n')
-			continue;
-		accum1 = (accum1 << 7) ^ (accum2 >> 25);
-		accum2 = (accum2 << 7) ^ (old1 >> 25);
-		accum1 += c;
-		if (++n < 64 && c != '\n')
-			continue;
+		if (i < len) {
+			if (text && c == '\r' && i + 1 < len &&
+			    buf[i + 1] == '\n')
+				continue;
+			accum1 = (accum1 << 7) ^ (accum2 >> 25);
+			accum2 = (accum2 << 7) ^ (old1 >> 25);
+			accum1 += c;
+			if (++n < 64 && c != '\n')
+				continue;
+		} else if (!n) {
+			break;
+		}
 		if (sig->n == alloc) {
 			alloc = alloc ? alloc * 2 : 64;
 			sig->spans = st_xreallocarray(sig->spans, alloc,
@@ -87,16 +142,6 @@ static int buffer_signature(void **out, const git_diff_file *file,
 		sig->spans[sig->n++].cnt = n;
 		n = accum1 = accum2 = 0;
 	}
-	if (n > 0) {
-		if (sig->n == alloc) {
-			alloc = alloc ? alloc * 2 : 1;
-			sig->spans = st_xreallocarray(sig->spans, alloc,
-						      sizeof(*sig->spans));
-		}
-		sig->spans[sig->n].hashval =
-			(accum1 + accum2 * 0x61) % HASHBASE;
-		sig->spans[sig->n++].cnt = n;
-	}
 	if (sig->n)
 		qsort(sig->spans, sig->n, sizeof(*sig->spans), span_cmp);
 	for (size_t i = 0; i < sig->n; i++) {
@@ -106,59 +151,477 @@ static int buffer_signature(void **out, const git_diff_file *file,
 			sig->spans[w++] = sig->spans[i];
 	}
 	sig->n = w;
-	*out = sig;
-	return 0;
+	return sig;
 }
 
-static int file_signature(void **out, const git_diff_file *file,
-			  const char *path, void *payload)
+static void file_free(struct file *f)
 {
-	*out = NULL; /* trees only: never called for blobs */
-	return 0;
+	if (!f)
+		return;
+	git_blob_free(f->blob);
+	if (f->sig)
+		free(f->sig->spans);
+	free(f->sig);
+	free(f->path);
+	free(f);
 }
 
-static void free_signature(void *sig, void *payload)
+static struct file *file_new(const char *prefix, const git_tree_entry *e)
 {
-	struct signature *s = sig;
+	struct file *f = st_xcalloc(1, sizeof(*f));
+	struct st_buf p = ST_BUF_INIT;
 
-	if (s)
-		free(s->spans);
-	free(s);
+	st_buf_addf(&p, "%s%s", prefix, git_tree_entry_name(e));
+	f->path = st_buf_detach(&p, NULL);
+	git_oid_cpy(&f->id, git_tree_entry_id(e));
+	f->mode = (uint32_t)git_tree_entry_filemode(e);
+	return f;
 }
 
-/* git's estimate_similarity: too different sizes score 0, else the bytes
- * in common (diffcore_count_changes) over the larger size, as 0-100. */
-static int similarity(int *score, void *siga, void *sigb, void *payload)
+static int file_load(struct tree_diff *td, struct file *f)
 {
-	const struct signature *a = siga, *b = sigb;
-	size_t max = a->size > b->size ? a->size : b->size;
-	size_t min = a->size > b->size ? b->size : a->size;
-	size_t i = 0, j = 0;
-	uint64_t copied = 0;
+	char hex[GIT_OID_HEXSZ + 1];
 
-	*score = 0;
-	if (!max || (uint64_t)max * (MAX_SCORE - MIN_SCORE) <
-			    (uint64_t)(max - min) * MAX_SCORE)
+	if (f->loaded)
 		return 0;
-	while (i < a->n && j < b->n) {
-		if (a->spans[i].hashval < b->spans[j].hashval) {
+	f->loaded = true;
+	f->data = "";
+	if (f->mode == GIT_FILEMODE_COMMIT) {
+		git_oid_tostr(hex, sizeof(hex), &f->id);
+		snprintf(f->sub, sizeof(f->sub), "Subproject commit %s\n", hex);
+		f->data = f->sub;
+		f->len = strlen(f->sub);
+		return 0;
+	}
+	if (git_blob_lookup(&f->blob, td->repo, &f->id) < 0) {
+		git_oid_tostr(hex, sizeof(hex), &f->id);
+		return st_error_set(td->err, ST_ERROR,
+				    "cannot read blob '%s' ('%s'): %s", hex,
+				    f->path, gitmsg());
+	}
+	f->data = git_blob_rawcontent(f->blob);
+	f->len = (size_t)git_blob_rawsize(f->blob);
+	return 0;
+}
+
+static void add_pair(struct tree_diff *td, struct file *a, struct file *b,
+		     int status, int score)
+{
+	if (td->npairs == td->apairs) {
+		td->apairs = td->apairs ? td->apairs * 2 : 16;
+		td->pairs = st_xreallocarray(td->pairs, td->apairs,
+					     sizeof(*td->pairs));
+	}
+	td->pairs[td->npairs++] = (struct pair){a, b, status, score};
+}
+
+static void add_index(size_t **v, size_t *n, size_t i)
+{
+	*v = st_xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = i;
+}
+
+/* git's tree order: names compared as if trees had a trailing '/'. */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
+	size_t lx = strlen(x), ly = strlen(y), n = lx < ly ? lx : ly;
+	int c = memcmp(x, y, n);
+	unsigned cx, cy;
+
+	if (c)
+		return c;
+	cx = lx > n					 ? (unsigned char)x[n]
+	     : git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/'
+							 : 0;
+	cy = ly > n					 ? (unsigned char)y[n]
+	     : git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/'
+							 : 0;
+	return (int)cx - (int)cy;
+}
+
+static void walk_trees(struct tree_diff *td, const git_tree *a,
+		       const git_tree *b, const char *prefix);
+
+/* Everything under one side's entry e is added (b) or deleted (a). */
+static void one_side(struct tree_diff *td, const git_tree_entry *e,
+		     const char *prefix, bool added)
+{
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		git_tree *t = NULL;
+		struct st_buf p = ST_BUF_INIT;
+
+		if (git_tree_lookup(&t, td->repo, git_tree_entry_id(e)) < 0) {
+			td->rc = st_error_set(td->err, ST_ERROR,
+					      "cannot read tree '%s%s': %s",
+					      prefix, git_tree_entry_name(e),
+					      gitmsg());
+			return;
+		}
+		st_buf_addf(&p, "%s%s/", prefix, git_tree_entry_name(e));
+		walk_trees(td, added ? NULL : t, added ? t : NULL, p.buf);
+		st_buf_release(&p);
+		git_tree_free(t);
+		return;
+	}
+	if (added) {
+		add_index(&td->dsts, &td->ndsts, td->npairs);
+		add_pair(td, NULL, file_new(prefix, e), 'A', 0);
+	} else {
+		add_index(&td->srcs, &td->nsrcs, td->npairs);
+		add_pair(td, file_new(prefix, e), NULL, 'D', 0);
+	}
+}
+
+/* Both sides have e (same name and kind of entry). */
+static void both_sides(struct tree_diff *td, const git_tree_entry *x,
+		       const git_tree_entry *y, const char *prefix)
+{
+	if (git_tree_entry_type(x) == GIT_OBJECT_TREE) {
+		git_tree *t = NULL, *u = NULL;
+		struct st_buf p = ST_BUF_INIT;
+
+		if (git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)))
+			return;
+		if (git_tree_lookup(&t, td->repo, git_tree_entry_id(x)) < 0 ||
+		    git_tree_lookup(&u, td->repo, git_tree_entry_id(y)) < 0) {
+			td->rc = st_error_set(td->err, ST_ERROR,
+					      "cannot read tree '%s%s': %s",
+					      prefix, git_tree_entry_name(x),
+					      gitmsg());
+		} else {
+			st_buf_addf(&p, "%s%s/", prefix,
+				    git_tree_entry_name(x));
+			walk_trees(td, t, u, p.buf);
+		}
+		st_buf_release(&p);
+		git_tree_free(t);
+		git_tree_free(u);
+		return;
+	}
+	if (git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)) &&
+	    git_tree_entry_filemode(x) == git_tree_entry_filemode(y))
+		return;
+	add_pair(td, file_new(prefix, x), file_new(prefix, y), 'M', 0);
+}
+
+static void walk_trees(struct tree_diff *td, const git_tree *a,
+		       const git_tree *b, const char *prefix)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0;
+	size_t nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+
+	while (td->rc == 0 && (i < na || j < nb)) {
+		const git_tree_entry *x =
+			i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *y =
+			j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int c = !x ? 1 : !y ? -1 : entry_cmp(x, y);
+
+		if (c < 0) {
+			one_side(td, x, prefix, false);
 			i++;
-		} else if (a->spans[i].hashval > b->spans[j].hashval) {
+		} else if (c > 0) {
+			one_side(td, y, prefix, true);
 			j++;
 		} else {
-			copied += a->spans[i].cnt < b->spans[j].cnt
-					  ? a->spans[i].cnt
-					  : b->spans[j].cnt;
+			both_sides(td, x, y, prefix);
 			i++;
 			j++;
 		}
 	}
-	*score = (int)((copied * MAX_SCORE / max) * 100 / MAX_SCORE);
-	return 0;
 }
 
-static git_diff_similarity_metric git_metric = {
-	file_signature, buffer_signature, free_signature, similarity, NULL};
+static bool is_reg(uint32_t mode)
+{
+	return (mode & 0170000) == 0100000;
+}
+
+/* git's basename_same: the last path components are equal. */
+static bool basename_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la && lb) {
+		char c1 = a[--la], c2 = b[--lb];
+
+		if (c1 != c2)
+			return false;
+		if (c1 == '/')
+			return true;
+	}
+	return (!la || a[la - 1] == '/') && (!lb || b[lb - 1] == '/');
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* git's estimate_similarity: 0 for non-regular files and sizes too far
+ * apart for min_score, else the bytes in common over the larger size,
+ * scaled to MAX_SCORE. */
+static int estimate(struct tree_diff *td, struct file *a, struct file *b,
+		    int min_score)
+{
+	size_t max, min, i = 0, j = 0;
+	uint64_t copied = 0;
+
+	if (!is_reg(a->mode) || !is_reg(b->mode))
+		return 0;
+	if (file_load(td, a) < 0 || file_load(td, b) < 0) {
+		td->rc = ST_ERROR;
+		return 0;
+	}
+	max = a->len > b->len ? a->len : b->len;
+	min = a->len > b->len ? b->len : a->len;
+	if (!max || (uint64_t)max * (uint64_t)(MAX_SCORE - min_score) <
+			    (uint64_t)(max - min) * MAX_SCORE)
+		return 0;
+	if (!a->sig)
+		a->sig = make_signature(a->data, a->len);
+	if (!b->sig)
+		b->sig = make_signature(b->data, b->len);
+	while (i < a->sig->n && j < b->sig->n) {
+		const struct span *x = &a->sig->spans[i],
+				  *y = &b->sig->spans[j];
+
+		if (x->hashval < y->hashval) {
+			i++;
+		} else if (x->hashval > y->hashval) {
+			j++;
+		} else {
+			copied += x->cnt < y->cnt ? x->cnt : y->cnt;
+			i++;
+			j++;
+		}
+	}
+	return (int)(copied * MAX_SCORE / max);
+}
+
+struct score {
+	int score;
+	int name_score;
+	long dst; /* -1: unused slot */
+	long src;
+	size_t order; /* for a stable sort */
+};
+
+/* git's score_compare: unused slots last, then by score, then by
+ * basename equality, best first. */
+static int score_cmp(const struct score *a, const struct score *b)
+{
+	if (a->dst < 0)
+		return 0 <= b->dst;
+	if (b->dst < 0)
+		return -1;
+	if (a->score == b->score)
+		return b->name_score - a->name_score;
+	return b->score - a->score;
+}
+
+static int score_sort_cmp(const void *x, const void *y)
+{
+	const struct score *a = x, *b = y;
+	int c = score_cmp(a, b);
+
+	if (c)
+		return c;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static void record_if_better(struct score m[NUM_CANDIDATES],
+			     const struct score *o)
+{
+	int worst = 0;
+
+	for (int i = 1; i < NUM_CANDIDATES; i++)
+		if (score_cmp(&m[i], &m[worst]) > 0)
+			worst = i;
+	if (score_cmp(&m[worst], o) > 0)
+		m[worst] = *o;
+}
+
+static void rename_pair(struct tree_diff *td, size_t s, size_t d, int score)
+{
+	struct pair *x = &td->pairs[td->srcs[s]], *y = &td->pairs[td->dsts[d]];
+
+	y->a = x->a;
+	y->status = 'R';
+	y->score = score;
+	x->a = NULL;
+	x->status = 0;
+}
+
+/* Renames as git's diffcore_rename finds them (no copies): a rename
+ * takes its destination's place in the order, its source disappears. */
+static void find_renames(struct tree_diff *td)
+{
+	size_t ndst = 0, nsrc = 0, cnt = 0;
+	struct score *mx = NULL;
+	long *cand;
+	const int min_basename = MIN_SCORE + (MAX_SCORE - MIN_SCORE) / 2;
+
+	if (!td->nsrcs || !td->ndsts)
+		return;
+	/* Exact renames: same blob, mode too unless both are regular
+	 * files; a source with the same basename is preferred. */
+	for (size_t d = 0; d < td->ndsts; d++) {
+		struct file *b = DST(td, d);
+		long best = -1;
+		int best_score = -1;
+
+		for (size_t s = 0; s < td->nsrcs; s++) {
+			struct file *a = SRC(td, s);
+			int score;
+
+			if (!a || !git_oid_equal(&a->id, &b->id))
+				continue;
+			if ((!is_reg(a->mode) || !is_reg(b->mode)) &&
+			    a->mode != b->mode)
+				continue;
+			score = 1 + basename_same(a->path, b->path);
+			if (score > best_score) {
+				best = (long)s;
+				best_score = score;
+				if (score == 2)
+					break;
+			}
+		}
+		if (best >= 0)
+			rename_pair(td, (size_t)best, d, MAX_SCORE);
+	}
+	/* Unique basenames among what is left, at 75%: the candidates are
+	 * chosen before any of them is paired, as git does. */
+	cand = st_xcalloc(td->nsrcs, sizeof(*cand));
+	for (size_t s = 0; s < td->nsrcs; s++) {
+		const char *base;
+		bool unique = true;
+
+		cand[s] = -1;
+		if (!SRC(td, s))
+			continue;
+		base = basename_of(SRC(td, s)->path);
+		for (size_t t = 0; t < td->nsrcs && unique; t++)
+			if (t != s && SRC(td, t) &&
+			    !strcmp(basename_of(SRC(td, t)->path), base))
+				unique = false;
+		for (size_t d = 0; d < td->ndsts && unique; d++) {
+			if (!DST(td, d) ||
+			    strcmp(basename_of(DST(td, d)->path), base))
+				continue;
+			if (cand[s] >= 0)
+				unique = false;
+			cand[s] = (long)d;
+		}
+		if (!unique)
+			cand[s] = -1;
+	}
+	for (size_t s = 0; s < td->nsrcs && td->rc == 0; s++) {
+		int score;
+
+		if (cand[s] < 0 || !DST(td, cand[s]))
+			continue;
+		score = estimate(td, SRC(td, s), DST(td, cand[s]),
+				 min_basename);
+		if (score >= min_basename)
+			rename_pair(td, s, (size_t)cand[s], score);
+	}
+	free(cand);
+	for (size_t s = 0; s < td->nsrcs; s++)
+		nsrc += SRC(td, s) != NULL;
+	for (size_t d = 0; d < td->ndsts; d++)
+		ndst += DST(td, d) != NULL;
+	/* git's diff.renameLimit default: give up on inexact renames. */
+	if (!nsrc || !ndst || td->rc < 0 ||
+	    (uint64_t)nsrc * ndst > (uint64_t)1000 * 1000)
+		return;
+	mx = st_xcalloc(ndst * NUM_CANDIDATES, sizeof(*mx));
+	for (size_t d = 0; d < td->ndsts && td->rc == 0; d++) {
+		struct score *m = &mx[cnt * NUM_CANDIDATES];
+
+		if (!DST(td, d))
+			continue;
+		for (int k = 0; k < NUM_CANDIDATES; k++)
+			m[k].dst = -1;
+		for (size_t s = 0; s < td->nsrcs; s++) {
+			struct score o;
+
+			if (!SRC(td, s))
+				continue;
+			o.score =
+				estimate(td, SRC(td, s), DST(td, d), MIN_SCORE);
+			o.name_score = basename_same(SRC(td, s)->path,
+						     DST(td, d)->path);
+			o.dst = (long)d;
+			o.src = (long)s;
+			record_if_better(m, &o);
+		}
+		cnt++;
+	}
+	for (size_t i = 0; i < cnt * NUM_CANDIDATES; i++)
+		mx[i].order = i;
+	qsort(mx, cnt * NUM_CANDIDATES, sizeof(*mx), score_sort_cmp);
+	for (size_t i = 0; i < cnt * NUM_CANDIDATES; i++) {
+		if (mx[i].dst < 0 || mx[i].score < MIN_SCORE)
+			break;
+		if (!DST(td, mx[i].dst) || !SRC(td, mx[i].src))
+			continue;
+		rename_pair(td, (size_t)mx[i].src, (size_t)mx[i].dst,
+			    mx[i].score);
+	}
+	free(mx);
+}
+
+/* The shortest abbreviation of id, at least len, that no other object
+ * shares (git's find_unique_abbrev). */
+static void abbrev_oid(char *out, git_odb *odb, const git_oid *id, int len)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (odb && !git_oid_is_zero(id))
+		while (len < GIT_OID_HEXSZ &&
+		       git_odb_exists_prefix(NULL, odb, id, (size_t)len) ==
+			       GIT_EAMBIGUOUS)
+			len++;
+	git_error_clear();
+	memcpy(out, hex, (size_t)len);
+	out[len] = '\0';
+}
+
+/* git's quote_c_style of prefix + name, when name needs quoting. */
+static void add_path(struct st_buf *b, const char *prefix, const char *name)
+{
+	bool quote = false;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7f)
+			quote = true;
+	if (!quote) {
+		st_buf_addf(b, "%s%s", prefix, name);
+		return;
+	}
+	st_buf_addf(b, "\"%s", prefix);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		static const char esc[] = "\a\b\t\n\v\f\r";
+		static const char let[] = "abtnvfr";
+		const char *e = *p ? strchr(esc, *p) : NULL;
+
+		if (*p == '"' || *p == '\\')
+			st_buf_addf(b, "\\%c", *p);
+		else if (e)
+			st_buf_addf(b, "\\%c", let[e - esc]);
+		else if (*p < 0x20 || *p >= 0x7f)
+			st_buf_addf(b, "\\%03o", *p);
+		else
+			st_buf_addch(b, *p);
+	}
+	st_buf_addch(b, '"');
+}
 
 int rd_tree_default_abbrev(git_repository *repo)
 {
@@ -205,85 +668,6 @@ int rd_tree_default_abbrev(git_repository *repo)
 
 /* The shortest abbreviation of id, at least len, that no other object
  * shares (git's find_unique_abbrev). */
-static void abbrev_oid(char *out, git_odb *odb, const git_oid *id, int len)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-
-	git_oid_tostr(hex, sizeof(hex), id);
-	if (!git_oid_is_zero(id))
-		while (len < GIT_OID_HEXSZ &&
-		       git_odb_exists_prefix(NULL, odb, id, (size_t)len) ==
-			       GIT_EAMBIGUOUS)
-			len++;
-	memcpy(out, hex, (size_t)len);
-	out[len] = '\0';
-}
-
-/* git's quote_c_style of prefix + name, when name needs quoting. */
-static void add_path(struct st_buf *b, const char *prefix, const char *name)
-{
-	bool quote = false;
-
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7f)
-			quote = true;
-	if (!quote) {
-		st_buf_addf(b, "%s%s", prefix, name);
-		return;
-	}
-	st_buf_addf(b, "\"%s", prefix);
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		static const char esc[] = "\a\b\t\n\v\f\r";
-		static const char let[] = "abtnvfr";
-		const char *e = *p ? strchr(esc, *p) : NULL;
-
-		if (*p == '"' || *p == '\\')
-			st_buf_addf(b, "\\%c", *p);
-		else if (e)
-			st_buf_addf(b, "\\%c", let[e - esc]);
-		else if (*p < 0x20 || *p >= 0x7f)
-			st_buf_addf(b, "\\%03o", *p);
-		else
-			st_buf_addch(b, *p);
-	}
-	st_buf_addch(b, '"');
-}
-
-/* The content of one side: a blob's bytes, or for a submodule the text
- * git shows for it. */
-struct side {
-	git_blob *blob;
-	const char *data;
-	size_t len;
-	char sub[64];
-};
-
-static int side_load(struct side *s, git_repository *repo,
-		     const git_diff_file *f, bool present, struct st_error *err)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-
-	memset(s, 0, sizeof(*s));
-	s->data = "";
-	if (!present)
-		return 0;
-	if (f->mode == GIT_FILEMODE_COMMIT) {
-		git_oid_tostr(hex, sizeof(hex), &f->id);
-		snprintf(s->sub, sizeof(s->sub), "Subproject commit %s\n", hex);
-		s->data = s->sub;
-		s->len = strlen(s->sub);
-		return 0;
-	}
-	if (git_blob_lookup(&s->blob, repo, &f->id) < 0) {
-		git_oid_tostr(hex, sizeof(hex), &f->id);
-		return st_error_set(err, ST_ERROR, "cannot read blob '%s': %s",
-				    hex, gitmsg());
-	}
-	s->data = git_blob_rawcontent(s->blob);
-	s->len = (size_t)git_blob_rawsize(s->blob);
-	return 0;
-}
-
 struct hunk_out {
 	struct st_buf *b;
 	const char *old_label, *new_label;
@@ -329,83 +713,95 @@ static int on_line(const git_diff_delta *d, const git_diff_hunk *h,
 	return 0;
 }
 
-/* One file pair, as git's builtin_diff prints it. */
-static int format_delta(struct st_buf *b, git_repository *repo, git_odb *odb,
-			const git_diff_delta *d, int abbrev,
-			struct st_error *err)
+/* One file pair, as git's builtin_diff prints it; a or b NULL for a
+ * creation or a deletion. */
+static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
+		       struct file *a, struct file *c, int status, int score,
+		       int abbrev)
 {
+	static const git_oid zero;
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-	bool added = d->status == GIT_DELTA_ADDED;
-	bool deleted = d->status == GIT_DELTA_DELETED;
-	const char *oldp = d->old_file.path, *newp = d->new_file.path;
+	const char *oldp = a ? a->path : c->path, *newp = c ? c->path : a->path;
+	const git_oid *oid_a = a ? &a->id : &zero, *oid_c = c ? &c->id : &zero;
 	struct st_buf old_label = ST_BUF_INIT, new_label = ST_BUF_INIT;
-	struct side a, c;
-	int rc;
+	const char *da = "", *dc = "";
+	size_t la = 0, lc = 0;
+	bool binary;
+	int rc = 0;
 
-	rc = side_load(&a, repo, &d->old_file, !added, err);
-	if (rc < 0)
+	if ((a && (rc = file_load(td, a)) < 0) ||
+	    (c && (rc = file_load(td, c)) < 0))
 		return rc;
-	rc = side_load(&c, repo, &d->new_file, !deleted, err);
-	if (rc < 0)
-		goto out;
+	if (a) {
+		da = a->data;
+		la = a->len;
+	}
+	if (c) {
+		dc = c->data;
+		lc = c->len;
+	}
+	binary = is_binary(da, la) || is_binary(dc, lc);
 	st_buf_addstr(b, "diff --git ");
 	add_path(b, "a/", oldp);
 	st_buf_addch(b, ' ');
 	add_path(b, "b/", newp);
 	st_buf_addch(b, '\n');
-	if (added)
-		st_buf_addf(b, "new file mode %06o\n", d->new_file.mode);
-	else if (deleted)
-		st_buf_addf(b, "deleted file mode %06o\n", d->old_file.mode);
-	else if (d->old_file.mode != d->new_file.mode)
-		st_buf_addf(b, "old mode %06o\nnew mode %06o\n",
-			    d->old_file.mode, d->new_file.mode);
-	if (d->status == GIT_DELTA_RENAMED) {
+	if (!a)
+		st_buf_addf(b, "new file mode %06o\n", c->mode);
+	else if (!c)
+		st_buf_addf(b, "deleted file mode %06o\n", a->mode);
+	else if (a->mode != c->mode)
+		st_buf_addf(b, "old mode %06o\nnew mode %06o\n", a->mode,
+			    c->mode);
+	if (status == 'R') {
 		st_buf_addf(b, "similarity index %d%%\nrename from ",
-			    d->similarity);
+			    score * 100 / MAX_SCORE);
 		add_path(b, "", oldp);
 		st_buf_addstr(b, "\nrename to ");
 		add_path(b, "", newp);
 		st_buf_addch(b, '\n');
 	}
-	if (!git_oid_equal(&d->old_file.id, &d->new_file.id)) {
+	if (!git_oid_equal(oid_a, oid_c)) {
 		char x[GIT_OID_HEXSZ + 1], y[GIT_OID_HEXSZ + 1];
 
-		abbrev_oid(x, odb, &d->old_file.id, abbrev);
-		abbrev_oid(y, odb, &d->new_file.id, abbrev);
+		/* Only a binary file's patch-id hashes these ids: only
+		 * then are they made unique as git does (a prefix search). */
+		abbrev_oid(x, binary ? odb : NULL, oid_a, abbrev);
+		abbrev_oid(y, binary ? odb : NULL, oid_c, abbrev);
 		st_buf_addf(b, "index %s..%s", x, y);
-		if (d->old_file.mode == d->new_file.mode)
-			st_buf_addf(b, " %06o", d->old_file.mode);
+		if (a && c && a->mode == c->mode)
+			st_buf_addf(b, " %06o", a->mode);
 		st_buf_addch(b, '\n');
 	}
-	if (added)
+	if (!a)
 		st_buf_addstr(&old_label, "/dev/null");
 	else
 		add_path(&old_label, "a/", oldp);
-	if (deleted)
+	if (!c)
 		st_buf_addstr(&new_label, "/dev/null");
 	else
 		add_path(&new_label, "b/", newp);
-	if (is_binary(a.data, a.len) || is_binary(c.data, c.len)) {
-		if (a.len != c.len || memcmp(a.data, c.data, a.len))
+	if (binary) {
+		if (la != lc || memcmp(da, dc, la))
 			st_buf_addf(b, "Binary files %s and %s differ\n",
 				    old_label.buf, new_label.buf);
-	} else {
+	} else if (la != lc || memcmp(da, dc, la)) {
 		struct hunk_out o = {b, old_label.buf, new_label.buf, false};
+
+		int e;
 
 		opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
 		opts.context_lines = 3;
-		if (git_diff_buffers(a.data, a.len, oldp, c.data, c.len, newp,
-				     &opts, NULL, NULL, on_hunk, on_line,
-				     &o) < 0) {
-			rc = st_error_set(err, ST_ERROR, "cannot diff '%s': %s",
-					  newp, gitmsg());
-			goto out;
-		}
+		/* Buffers, without paths: libgit2 then looks for no
+		 * .gitattributes (git_diff_blobs does, with a dozen system
+		 * calls per file), and git show reads none either. */
+		e = git_diff_buffers(da, la, NULL, dc, lc, NULL, &opts, NULL,
+				     NULL, on_hunk, on_line, &o);
+		if (e < 0)
+			rc = st_error_set(td->err, ST_ERROR,
+					  "cannot diff '%s': %s", newp,
+					  gitmsg());
 	}
-out:
-	git_blob_free(a.blob);
-	git_blob_free(c.blob);
 	st_buf_release(&old_label);
 	st_buf_release(&new_label);
 	return rc;
@@ -415,11 +811,9 @@ int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
 			const git_commit *commit, int abbrev,
 			struct st_error *err)
 {
-	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-	git_diff_find_options fopts = GIT_DIFF_FIND_OPTIONS_INIT;
+	struct tree_diff td = {0};
 	git_commit *parent = NULL;
 	git_tree *ptree = NULL, *ctree = NULL;
-	git_diff *diff = NULL;
 	git_odb *odb = NULL;
 	int rc = 0;
 
@@ -435,30 +829,38 @@ int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
 				  gitmsg());
 		goto out;
 	}
-	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-	if (git_diff_tree_to_tree(&diff, repo, ptree, ctree, &opts) < 0)
-		goto fail;
-	fopts.flags = GIT_DIFF_FIND_RENAMES;
-	fopts.rename_threshold = 50;
-	fopts.rename_limit = 1000;
-	fopts.metric = &git_metric;
-	if (git_diff_find_similar(diff, &fopts) < 0)
-		goto fail;
-	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
+	td.repo = repo;
+	td.err = err;
+	walk_trees(&td, ptree, ctree, "");
+	if (td.rc == 0)
+		find_renames(&td);
+	rc = td.rc;
+	for (size_t i = 0; rc == 0 && i < td.npairs; i++) {
+		struct pair *p = &td.pairs[i];
 
-		if (d->status == GIT_DELTA_UNMODIFIED)
+		if (!p->status)
 			continue;
-		rc = format_delta(out, repo, odb, d, abbrev, err);
-		if (rc < 0)
-			goto out;
+		/* A typechange is shown as a deletion and a creation. */
+		if (p->status == 'M' &&
+		    (p->a->mode & 0170000) != (p->b->mode & 0170000)) {
+			rc = format_pair(out, &td, odb, p->a, NULL, 'D', 0,
+					 abbrev);
+			if (rc == 0)
+				rc = format_pair(out, &td, odb, NULL, p->b, 'A',
+						 0, abbrev);
+			continue;
+		}
+		rc = format_pair(out, &td, odb, p->a, p->b, p->status, p->score,
+				 abbrev);
 	}
-	goto out;
-fail:
-	rc = st_error_set(err, ST_ERROR, "cannot diff commit '%s': %s",
-			  git_oid_tostr_s(git_commit_id(commit)), gitmsg());
 out:
-	git_diff_free(diff);
+	for (size_t i = 0; i < td.npairs; i++) {
+		file_free(td.pairs[i].a);
+		file_free(td.pairs[i].b);
+	}
+	free(td.pairs);
+	free(td.srcs);
+	free(td.dsts);
 	git_tree_free(ptree);
 	git_tree_free(ctree);
 	git_commit_free(parent);

@@ -12,6 +12,8 @@
 #include "common/xalloc.h"
 #include "review-dash/match.h"
 #include "review-dash/patchid.h"
+#include "review-dash/subject.h"
+#include "review-dash/trailer.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -27,6 +29,11 @@
 
 /* Commits indexed, then written, per round (one transaction each). */
 #define BATCH 4096
+/* Consecutive commits a worker takes at a time. */
+#define RUN 32
+/* How far workers may run ahead of the writer: bounds the memory held
+ * by indexed commits not stored yet (their messages). */
+#define AHEAD 8192
 
 static const char *gitmsg(void)
 {
@@ -299,6 +306,9 @@ static void job_release(struct job *j)
 	free(j->committer_email);
 	free(j->subject);
 	free(j->message);
+	j->author_name = j->author_email = NULL;
+	j->committer_name = j->committer_email = NULL;
+	j->subject = j->message = NULL;
 }
 
 static void index_one(git_repository *repo, int abbrev, struct job *j)
@@ -330,16 +340,36 @@ static void index_one(git_repository *repo, int abbrev, struct job *j)
 	git_commit_free(c);
 }
 
+/* The workers index jobs[] in runs while the main thread writes the
+ * finished ones in order, so storing overlaps indexing. */
 struct pool {
 	const char *path;
 	int abbrev;
 	struct job *jobs;
 	size_t n;
 	atomic_size_t next;
-	int rc;
+	atomic_bool stop; /* the writer failed: give up */
+	size_t done;	  /* jobs[0..done) are finished (under lock) */
+	size_t written;	  /* jobs[0..written) are stored (under lock) */
+	bool *finished;
+	int rc; /* a worker could not open the repository */
 	struct st_error err;
 	pthread_mutex_t lock;
+	pthread_cond_t cond; /* done moved */
+	pthread_cond_t room; /* written moved, or stop */
 };
+
+/* Jobs [k, end) are finished: one lock and wake-up per run. */
+static void finish(struct pool *p, size_t k, size_t end)
+{
+	pthread_mutex_lock(&p->lock);
+	while (k < end)
+		p->finished[k++] = true;
+	while (p->done < p->n && p->finished[p->done])
+		p->done++;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
 
 static void *worker(void *arg)
 {
@@ -352,41 +382,41 @@ static void *worker(void *arg)
 		p->rc = st_error_set(&p->err, ST_ERROR,
 				     "cannot open repository '%s': %s", p->path,
 				     gitmsg());
+		pthread_cond_signal(&p->cond);
 		pthread_mutex_unlock(&p->lock);
-		return NULL;
+		repo = NULL;
 	}
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
-		index_one(repo, p->abbrev, &p->jobs[i]);
+	/* Runs of consecutive commits: a commit's parent is usually the
+	 * next one, so its trees and blobs are still in this thread's
+	 * repository cache. Without a repository, jobs fail. */
+	while (!atomic_load(&p->stop) &&
+	       (i = atomic_fetch_add(&p->next, RUN)) < p->n) {
+		size_t end = i + RUN < p->n ? i + RUN : p->n;
+
+		pthread_mutex_lock(&p->lock);
+		while (!atomic_load(&p->stop) && i >= p->written + AHEAD)
+			pthread_cond_wait(&p->room, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+
+		for (size_t k = i; k < end; k++) {
+			if (repo)
+				index_one(repo, p->abbrev, &p->jobs[k]);
+			else
+				p->jobs[k].rc = ST_ERROR;
+		}
+		finish(p, i, end);
+	}
 	git_repository_free(repo);
 	return NULL;
 }
 
-/* Index jobs[0..n) on nthreads threads. */
-static int run_pool(struct pool *p, unsigned nthreads, struct st_error *err)
+/* Wait until jobs[0..k] are finished. */
+static void wait_for(struct pool *p, size_t k)
 {
-	pthread_t th[16];
-	unsigned started = 0;
-
-	atomic_store(&p->next, 0);
-	if (nthreads > 16)
-		nthreads = 16;
-	for (unsigned i = 0; i < nthreads && i < p->n; i++)
-		if (pthread_create(&th[started], NULL, worker, p) == 0)
-			started++;
-	if (!started && p->n)
-		worker(p);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	if (p->rc < 0) {
-		*err = p->err;
-		return p->rc;
-	}
-	for (size_t i = 0; i < p->n; i++)
-		if (p->jobs[i].rc < 0) {
-			*err = p->jobs[i].err;
-			return p->jobs[i].rc;
-		}
-	return 0;
+	pthread_mutex_lock(&p->lock);
+	while (p->done <= k)
+		pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* Message markers and trailers */
@@ -477,28 +507,6 @@ static char *xsa_of(const char *msg)
 	return NULL;
 }
 
-/* Lower case, white space runs folded to one space, trimmed.
- * TODO(#04): use rd_subject_normalise once h-parse lands subject.c. */
-static char *normalise(const char *s)
-{
-	struct st_buf b = ST_BUF_INIT;
-	bool space = false;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isspace(c)) {
-			space = b.len > 0;
-			continue;
-		}
-		if (space)
-			st_buf_addch(&b, ' ');
-		space = false;
-		st_buf_addch(&b, c < 0x80 ? tolower(c) : c);
-	}
-	return st_buf_detach(&b, NULL);
-}
-
 /* Store writes */
 
 static const char sql_tree_get[] = "SELECT id FROM trees WHERE name = ?";
@@ -555,69 +563,30 @@ static int64_t count_of(struct st_store *s, const char *sql, int64_t arg)
 	return n;
 }
 
-/* Trailers of a commit message: "Kind-by: Name <email>", "Fixes: ...".
- * TODO(#04): use rd_trailers_parse once h-parse lands trailer.c. */
+/* The trailers of a commit message, parsed as mail's are (trailer.h). */
 static int put_trailers(struct st_store *s, int64_t commit_id, const char *msg,
 			struct st_error *err)
 {
-	static const char *const kinds[] = {"Signed-off-by",	"Reviewed-by",
-					    "Acked-by",		"Tested-by",
-					    "Reported-by",	"Suggested-by",
-					    "Release-Acked-by", "Fixes",
-					    "Co-developed-by",	NULL};
-	const char *line = msg;
+	struct rd_trailers t;
 	int rc = 0;
 
-	while (*line && rc == 0) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+	rd_trailers_parse(&t, msg, strlen(msg));
+	for (size_t i = 0; rc == 0 && i < t.n; i++) {
+		sqlite3_stmt *st = st_store_stmt(s, sql_trailer_put, err);
 
-		for (int i = 0; kinds[i]; i++) {
-			size_t k = strlen(kinds[i]);
-			const char *v, *lt, *gt;
-			char *value, *name = NULL, *email = NULL;
-			sqlite3_stmt *st;
-
-			if (len <= k + 1 || st_strncasecmp(line, kinds[i], k) ||
-			    line[k] != ':')
-				continue;
-			v = line + k + 1;
-			while (v < line + len && isspace((unsigned char)*v))
-				v++;
-			value = st_xmemdupz(v, (size_t)(line + len - v));
-			lt = strchr(value, '<');
-			gt = lt ? strchr(lt, '>') : NULL;
-			if (lt && gt) {
-				const char *e = lt;
-
-				while (e > value &&
-				       isspace((unsigned char)e[-1]))
-					e--;
-				name = e > value ? st_xmemdupz(
-							   value,
-							   (size_t)(e - value))
-						 : NULL;
-				email = st_xmemdupz(lt + 1,
-						    (size_t)(gt - lt - 1));
-			}
-			st = st_store_stmt(s, sql_trailer_put, err);
-			if (!st) {
-				rc = ST_ERROR;
-			} else {
-				sqlite3_bind_int64(st, 1, commit_id);
-				st_store_bind_text(st, 2, kinds[i]);
-				st_store_bind_text(st, 3, name);
-				st_store_bind_text(st, 4, email);
-				st_store_bind_text(st, 5, value);
-				rc = st_store_step_done(s, st, err);
-			}
-			free(value);
-			free(name);
-			free(email);
+		if (!st) {
+			rc = ST_ERROR;
 			break;
 		}
-		line += len + (nl ? 1 : 0);
+		sqlite3_bind_int64(st, 1, commit_id);
+		st_store_bind_text(st, 2, t.items[i].kind);
+		st_store_bind_text(st, 3, t.items[i].name);
+		st_store_bind_text(st, 4, t.items[i].email);
+		st_store_bind_text(st, 5,
+				   t.items[i].value ? t.items[i].value : "");
+		rc = st_store_step_done(s, st, err);
 	}
+	rd_trailers_release(&t);
 	return rc;
 }
 
@@ -630,7 +599,7 @@ static int put_commit(struct st_store *s, int64_t tree_id, const struct job *j,
 
 	if (!st)
 		return ST_ERROR;
-	norm = normalise(j->subject);
+	norm = rd_subject_normalise(j->subject);
 	bp = backport_of(j->message);
 	xsa = xsa_of(j->message);
 	sqlite3_bind_int64(st, 1, tree_id);
@@ -880,8 +849,8 @@ static int old_tips(struct st_store *s, const char *tree, char **names,
 	return rc;
 }
 
-/* Index the commits of todo in batches, each written in one transaction
- * (the first one also records the tree and its branches). */
+/* Index the commits of todo on nthreads workers and store them, BATCH
+ * per transaction (the first also records the tree and its branches). */
 static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 			 const char *repo_path, git_repository *repo,
 			 struct oids *todo, unsigned nthreads, char **names,
@@ -889,40 +858,71 @@ static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 			 struct st_error *err)
 {
 	struct pool p = {0};
-	size_t done = 0;
-	int rc = 0;
+	pthread_t th[16];
+	unsigned started = 0;
+	int rc;
 
 	p.path = repo_path;
 	p.abbrev = rd_tree_default_abbrev(repo);
+	p.n = todo->n;
+	p.jobs = st_xcalloc(p.n ? p.n : 1, sizeof(*p.jobs));
+	p.finished = st_xcalloc(p.n ? p.n : 1, sizeof(*p.finished));
+	for (size_t i = 0; i < p.n; i++)
+		git_oid_cpy(&p.jobs[i].oid, &todo->v[i]);
+	atomic_init(&p.next, 0);
+	atomic_init(&p.stop, false);
 	pthread_mutex_init(&p.lock, NULL);
-	do {
-		size_t n = todo->n - done < BATCH ? todo->n - done : BATCH;
-
-		p.jobs = st_xcalloc(n ? n : 1, sizeof(*p.jobs));
-		p.n = n;
-		for (size_t i = 0; i < n; i++)
-			git_oid_cpy(&p.jobs[i].oid, &todo->v[done + i]);
-		rc = run_pool(&p, nthreads, err);
-		if (rc == 0)
-			rc = st_store_begin(s, err);
-		if (rc == 0 && done == 0)
-			rc = put_tree(s, t, repo_path, names, nb, br, tree_id,
-				      err);
-		for (size_t i = 0; rc == 0 && i < n; i++)
-			rc = put_commit(s, *tree_id, &p.jobs[i], err);
-		if (rc == 0)
+	pthread_cond_init(&p.cond, NULL);
+	pthread_cond_init(&p.room, NULL);
+	for (unsigned i = 0; i < nthreads && i < 16 && i < p.n; i++)
+		if (pthread_create(&th[started], NULL, worker, &p) == 0)
+			started++;
+	if (!started && p.n) {
+		p.written = p.n; /* no thread: all of it here, unthrottled */
+		worker(&p);
+	}
+	rc = st_store_begin(s, err);
+	if (rc == 0)
+		rc = put_tree(s, t, repo_path, names, nb, br, tree_id, err);
+	for (size_t i = 0; rc == 0 && i < p.n; i++) {
+		wait_for(&p, i);
+		if (p.jobs[i].rc < 0) {
+			*err = p.rc < 0 ? p.err : p.jobs[i].err;
+			rc = p.rc < 0 ? p.rc : p.jobs[i].rc;
+			break;
+		}
+		rc = put_commit(s, *tree_id, &p.jobs[i], err);
+		job_release(&p.jobs[i]);
+		if ((i + 1) % RUN == 0) {
+			pthread_mutex_lock(&p.lock);
+			p.written = i + 1;
+			pthread_cond_broadcast(&p.room);
+			pthread_mutex_unlock(&p.lock);
+		}
+		if (rc == 0 && (i + 1) % BATCH == 0 && i + 1 < p.n) {
 			rc = st_store_commit(s, err);
-		else
-			st_store_rollback(s);
-		for (size_t i = 0; i < n; i++)
-			job_release(&p.jobs[i]);
-		free(p.jobs);
-		p.jobs = NULL;
-		done += n;
-		if (rc == 0 && n)
+			if (rc == 0)
+				rc = st_store_begin(s, err);
 			st_log(ST_LOG_INFO, "tree '%s': %zu of %zu commits",
-			       t->name, done, todo->n);
-	} while (rc == 0 && done < todo->n);
+			       t->name, i + 1, p.n);
+		}
+	}
+	if (rc == 0)
+		rc = st_store_commit(s, err);
+	else
+		st_store_rollback(s);
+	pthread_mutex_lock(&p.lock);
+	atomic_store(&p.stop, true);
+	pthread_cond_broadcast(&p.room);
+	pthread_mutex_unlock(&p.lock);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < p.n; i++)
+		job_release(&p.jobs[i]);
+	free(p.jobs);
+	free(p.finished);
+	pthread_cond_destroy(&p.cond);
+	pthread_cond_destroy(&p.room);
 	pthread_mutex_destroy(&p.lock);
 	return rc;
 }
@@ -959,9 +959,18 @@ int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
 	memset(stats, 0, sizeof(*stats));
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)512 << 20);
+	/* Cache big trees and blobs too (libgit2 caches neither by
+	 * default): the parent's side of a diff is the child's. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			 (size_t)1 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB,
+			 (size_t)256 << 10);
 	rc = open_tree(&repo, &repo_path, t, err);
 	if (rc < 0)
 		goto out;
+	/* A first sync writes every index of the commits table: keep them
+	 * in memory (64 MiB) rather than re-reading pages from the file. */
+	st_store_exec(store, "PRAGMA cache_size = -65536", NULL);
 	if (!nb) {
 		head = head_branch(repo);
 		if (!head) {

@@ -71,7 +71,8 @@ CREATE TABLE patch_commits (
 	UNIQUE (patch_id, commit_id, branch_id)
 );
 CREATE INDEX patch_commits_commit ON patch_commits(commit_id);
-CREATE INDEX patch_commits_branch ON patch_commits(branch_id);
+CREATE INDEX patch_commits_patch ON patch_commits(patch_id, branch_id, method);
+CREATE INDEX patch_commits_branch ON patch_commits(branch_id, commit_id);
 
 -- A backport and the commit it was taken from.
 CREATE TABLE commit_links (

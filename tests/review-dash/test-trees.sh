@@ -33,6 +33,16 @@ g rm -q empty dir/a && commit -m "Delete files"
 rm "$R/link" && echo text >"$R/link" && commit -m "Symlink to file"
 printf 'no newline' >"$R/nonl" && commit -m "No newline at end"
 g commit -q --allow-empty -m "Empty commit"
+echo fix >"$R/sec.c" && g add -A && g commit -q -F - <<'EOF'
+x86/mm: fix the security bug
+
+This is part of XSA-123.
+
+Reported-by: Rita Reporter <rita@example.org>
+Reviewed-By: Rob Reviewer <rob@example.org>
+Release-acked-by: Rel Manager <rel@example.org>
+Signed-off-by: Ann Author <ann@example.org>
+EOF
 g checkout -q -b topic
 echo topic >"$R/topic.txt" && commit -m "Topic work"
 g checkout -q master
@@ -68,6 +78,12 @@ check_patch_ids "first sync"
 	&& pass || fail "merge recorded without patch-id"
 [ "$(sqlite3 steward.db "SELECT count(*) FROM commits WHERE subject = 'Empty commit' AND git_patch_id IS NULL")" = 1 ] \
 	&& pass || fail "empty commit without patch-id"
+
+sec="SELECT group_concat(kind || '=' || ifnull(email, ''), ' ') FROM commit_trailers t JOIN commits c ON c.id = t.commit_id WHERE c.subject = 'x86/mm: fix the security bug'"
+[ "$(sqlite3 steward.db "$sec")" = "Reported-by=rita@example.org Reviewed-by=rob@example.org Release-Acked-by=rel@example.org Signed-off-by=ann@example.org" ] \
+	&& pass || fail "trailers: $(sqlite3 steward.db "$sec")"
+[ "$(sqlite3 steward.db "SELECT xsa FROM commits WHERE subject = 'x86/mm: fix the security bug'")" = XSA-123 ] \
+	&& pass || fail "xsa marker"
 
 # Nothing new: nothing indexed. One new commit: one indexed.
 run trees sync --json
@@ -139,17 +155,26 @@ g commit -q --amend -m "xen/s3: add the S3 file
 
 master commit: $orig3
 master date: 2026-01-01 00:00:00 +0000"
+orig2=$(g rev-parse master~1)
+g cherry-pick master~1 >/dev/null
+g commit -q --amend -m "xen/s2: add the S2 file
+
+commit $orig2 upstream."
+# No marker at all: found by its patch-id.
+g cherry-pick "$(g log --format=%H --grep='^Rewritten history' master)" >/dev/null
 g checkout -q master
 run trees sync --json
 expect_rc 0 "sync after backports"
 run trees where '<series-1@example.org>'
 expect_rc 0 "where patch 1"
 expect_out "xen/master $(g rev-parse --short=12 master~2)"
-expect_out "xen/stable-1.0 $(g rev-parse --short=12 stable-1.0~1)"
+expect_out "xen/stable-1.0 $(g rev-parse --short=12 stable-1.0~3)"
 run trees where series-3@example.org --json
 expect_json "sorted(b['branch'] + ':' + b['how'] for b in j['branches']) == ['master:subject-author', 'stable-1.0:backport-marker']"
 links=$(sqlite3 steward.db "SELECT group_concat(method) FROM (SELECT method FROM commit_links ORDER BY method)")
-[ "$links" = "backport-marker,backport-marker" ] && pass || fail "commit links: $links"
+[ "$links" = "backport-marker,backport-marker,backport-marker,patch-id" ] && pass || fail "commit links: $links"
+[ "$(sqlite3 steward.db "SELECT o.oid FROM commit_links l JOIN commits c ON c.id = l.commit_id JOIN commits o ON o.id = l.original_commit_id WHERE c.oid = '$(g rev-parse stable-1.0~1)'")" = "$orig2" ] \
+	&& pass || fail "'commit X upstream' marker"
 run trees where "$(g rev-parse --short master~2)" --json
 expect_rc 0 "where commit"
 expect_json "j['kind'] == 'commit' and sorted(b['how'] for b in j['branches']) == ['backport', 'direct']"
