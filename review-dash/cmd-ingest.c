@@ -121,20 +121,23 @@ static void print_summary(const struct rd_ingest_stats *st, bool json)
 		st_json_set_int(o, "series", (int64_t)st->series);
 		st_json_set_int(o, "rejected", (int64_t)st->rejected);
 		st_json_set_int(o, "deleted", (int64_t)st->deleted);
+		st_json_set_int(o, "accepted", (int64_t)st->accepted);
 		st_json_print(stdout, o, 0);
 		json_decref(o);
 		return;
 	}
 	printf("%llu messages read, %llu new (%llu patches, %llu cover "
 	       "letters, %llu pull requests, %llu comments), %llu already "
-	       "stored, %llu rejected, %llu new series\n",
+	       "stored, %llu rejected, %llu new series, %llu patches found "
+	       "landed\n",
 	       (unsigned long long)st->messages,
 	       (unsigned long long)st->new_msgs,
 	       (unsigned long long)st->patches, (unsigned long long)st->covers,
 	       (unsigned long long)st->pulls, (unsigned long long)st->comments,
 	       (unsigned long long)st->duplicates,
 	       (unsigned long long)st->rejected,
-	       (unsigned long long)st->series);
+	       (unsigned long long)st->series,
+	       (unsigned long long)st->accepted);
 }
 
 int cmd_ingest(int argc, char **argv, struct st_ctx *ctx)
@@ -202,6 +205,8 @@ int cmd_ingest(int argc, char **argv, struct st_ctx *ctx)
 				"[list \"NAME\"] sections with 'source' to "
 				"the config");
 	}
+	if (rc == 0)
+		rc = rd_ingest_finish(j.store, &stats, &ctx->err);
 	if (rc < 0)
 		return rc;
 	print_summary(&stats, o.json);

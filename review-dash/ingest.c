@@ -12,6 +12,7 @@
 #include "common/util.h"
 #include "common/xalloc.h"
 #include "review-dash/mailstore.h"
+#include "review-dash/match.h"
 #include "review-dash/message.h"
 #include "review-dash/source.h"
 
@@ -416,4 +417,22 @@ int rd_ingest_run(struct st_store *s, const char *uri,
 	pthread_mutex_destroy(&p.mu);
 	rd_source_free(p.src);
 	return rc;
+}
+
+int rd_ingest_finish(struct st_store *s, struct rd_ingest_stats *stats,
+		     struct st_error *err)
+{
+	struct rd_match_stats ms = {0};
+	int rc = st_store_begin(s, err);
+
+	if (rc == 0)
+		rc = rd_match_run(s, 0, &ms, err);
+	if (rc == 0)
+		rc = st_store_commit(s, err);
+	if (rc < 0) {
+		st_store_rollback(s);
+		return rc;
+	}
+	stats->accepted += (uint64_t)ms.patches_accepted;
+	return 0;
 }

@@ -35,6 +35,7 @@ struct rd_ingest_stats {
 	uint64_t series;     /* series created */
 	uint64_t rejected;
 	uint64_t deleted;
+	uint64_t accepted;   /* patches found landed by the matching pass */
 };
 
 /*
@@ -45,5 +46,12 @@ struct rd_ingest_stats {
 int rd_ingest_run(struct st_store *s, const char *uri,
 		  const struct rd_ingest_opts *opts,
 		  struct rd_ingest_stats *stats, struct st_error *err);
+
+/*
+ * After the sources: match the new patches against the indexed git trees
+ * (see match.h) in one transaction. Adds to stats->accepted.
+ */
+int rd_ingest_finish(struct st_store *s, struct rd_ingest_stats *stats,
+		     struct st_error *err);
 
 #endif
