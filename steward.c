@@ -26,6 +26,8 @@ struct command {
 /* Sorted by name; --help prints from it, so help cannot drift. */
 static const struct command commands[] = {
 	{"config", cmd_config, "show the configuration Steward would use"},
+	{"demo-data", cmd_demo_data,
+	 "generate a sample mailing-list archive and git tree"},
 };
 
 static const char usage[] =
