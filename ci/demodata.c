@@ -751,7 +751,7 @@ static void make_person(struct gen *g, struct person *p, size_t idx)
 	}
 #undef PICK
 	domain = domains[rng_below(&g->rng, N_(domains))];
-	/* Addresses are unique: a namesake gets a number. */
+	/* Addresses are unique: a namesake is given a number. */
 	for (size_t i = 0; i < idx; i++) {
 		if (!strcmp(g->people[i].local, local.buf)) {
 			st_buf_addf(&local, "%zu", idx);
@@ -1363,7 +1363,7 @@ struct series {
 	size_t k; /* patches */
 	size_t v; /* versions */
 	bool cover;
-	bool commit; /* the last version gets committed */
+	bool commit; /* the last version is committed */
 	const char *tag[VERSION_MAX];
 	bool threaded[VERSION_MAX]; /* sent in reply to the previous one */
 	size_t replies[VERSION_MAX];
