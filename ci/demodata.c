@@ -10,14 +10,15 @@
  */
 #include "demodata.h"
 
+#include "ci/demotree.h"
+#include "ci/gitwrite.h"
+#include "ci/mailfmt.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/xalloc.h"
 
 #include <errno.h>
 #include <git2.h>
-#include <git2/sys/mempack.h>
-#include <git2/sys/odb_backend.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,7 @@
 #define PATCH_MAX     10  /* patches in a series */
 #define VERSION_MAX   4	  /* v1..v4 */
 #define OPS_MAX	      2	  /* files touched by one patch */
-#define CTX	      3	  /* lines of diff context, as git */
 #define STABLE_MAX    500 /* cherry-picks on stable-1.0 */
-#define PACK_COMMITS  1000
 
 /* ---- random numbers ---------------------------------------------------- */
 
@@ -215,8 +214,6 @@ static const struct area areas[A_COUNT] = {
 	{"THE REST", "xen", "* */", NULL},
 };
 
-enum file_kind { FK_C, FK_H, FK_MD, FK_OTHER };
-
 struct file_spec {
 	const char *path;
 	enum area_id area;
@@ -342,19 +339,14 @@ static const char *const comments[] = {
 	"Please also update the documentation.",
 	"Can this overflow?",
 };
-static const char *const h_attrs[VERSION_MAX] = {"", " __must_check", " __pure",
-						 " __cold"};
-
 /* ---- people ------------------------------------------------------------ */
-
-enum enc { ENC_RAW, ENC_B, ENC_Q };
 
 struct person {
 	char *name; /* UTF-8 display name */
 	char *email;
-	char *local;  /* address local part, ASCII */
-	enum enc enc; /* how this person's mailer writes the name */
-	int tz;	      /* minutes east of UTC */
+	char *local;		 /* address local part, ASCII */
+	enum ci_mailfmt_enc enc; /* how this person's mailer writes the name */
+	int tz;			 /* minutes east of UTC */
 };
 
 struct area_people {
@@ -366,37 +358,8 @@ struct area_people {
 
 /* ---- the tree ---------------------------------------------------------- */
 
-struct file {
-	const char *path;
-	enum area_id area;
-	enum file_kind kind;
-	struct st_buf text;
-	git_oid oid; /* blob id of text, valid when has_oid */
-	bool has_oid;
-	size_t *lines; /* offset of each line, set by file_reindex */
-	size_t nlines;
-	size_t anchor; /* the line ADD inserts before */
-};
-
-struct tree {
-	struct file *files;
-	size_t n;
-};
-
-enum op_kind { OP_ADD, OP_MOD };
-
-/* One change to one file: its text depends on the version and on whether
- * the maintainer edited it on commit. */
-struct op {
-	size_t file;
-	enum op_kind kind;
-	size_t line;  /* ADD: insert before it; MOD: replace it */
-	char fn[64];  /* function added or changed */
-	uint64_t uid; /* makes the text unique */
-};
-
 struct patch {
-	struct op ops[OPS_MAX];
+	struct ci_demotree_op ops[OPS_MAX];
 	size_t nops;
 	char *subject; /* without the [PATCH] tag */
 	char *body;    /* commit message body, without trailers */
@@ -442,20 +405,15 @@ struct gen {
 	struct person *people;
 	size_t npeople;
 	struct area_people ap[A_COUNT];
-	struct tree master;
-	struct tree stable;
+	struct ci_demotree master;
+	struct ci_demotree stable;
 	bool forked;
 	uint64_t fork_at; /* fork stable-1.0 after this many commits */
 	uint64_t stable_max;
 	int64_t commit_clock;
-	/* libgit2; repo is NULL with --no-repo. Objects go to an in-memory
-	 * pack, written out as a packfile every PACK_COMMITS commits: far
-	 * faster than loose objects, and memory stays bounded. */
-	git_repository *repo;
-	git_odb_backend *mempack; /* owned by the repository's odb */
-	uint64_t unpacked;	  /* commits in the mempack */
-	git_commit *master_head;
-	git_commit *stable_head;
+	struct ci_gitwrite *repo; /* NULL with --no-repo */
+	git_oid master_head;
+	git_oid stable_head;	     /* valid once forked */
 	struct commit_ref recent[8]; /* last master commits, for pulls */
 	size_t nrecent;
 	bool pulled;
@@ -465,245 +423,9 @@ struct gen {
 	struct st_error *err;
 };
 
-static int git_fail(struct gen *g, const char *what)
+static void add_person(struct st_buf *b, const struct person *p)
 {
-	const git_error *e = git_error_last();
-
-	return st_error_set(g->err, ST_ERROR, "%s: %s", what,
-			    e && e->message ? e->message : "libgit2 error");
-}
-
-/* ---- text helpers ------------------------------------------------------ */
-
-static enum file_kind kind_of(const char *path)
-{
-	size_t n = strlen(path);
-
-	if (n > 2 && !strcmp(path + n - 2, ".c"))
-		return FK_C;
-	if (n > 2 && !strcmp(path + n - 2, ".h"))
-		return FK_H;
-	if (n > 3 && !strcmp(path + n - 3, ".md"))
-		return FK_MD;
-	return FK_OTHER;
-}
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
-/* The identifier prefix a file's functions use: "xc_domain.c" -> "xc_domain".
- */
-static void file_stem(char *out, size_t size, const char *path)
-{
-	const char *b = base_name(path);
-	size_t i = 0;
-
-	for (; b[i] && b[i] != '.' && i + 1 < size; i++)
-		out[i] = b[i] == '-' ? '_' : b[i];
-	out[i] = '\0';
-}
-
-/* memmem without _GNU_SOURCE: first n bytes equal to needle in h. */
-static const char *find(const char *h, size_t hl, const char *needle, size_t n)
-{
-	const char *e = h + hl;
-
-	while (n && (size_t)(e - h) >= n) {
-		const char *p = memchr(h, needle[0], (size_t)(e - h) - n + 1);
-
-		if (!p)
-			return NULL;
-		if (!memcmp(p, needle, n))
-			return p;
-		h = p + 1;
-	}
-	return NULL;
-}
-
-/* Append tmpl with its one "%s" replaced by arg. */
-static void add_template(struct st_buf *b, const char *tmpl, const char *arg)
-{
-	const char *hole = strstr(tmpl, "%s");
-
-	if (!hole) {
-		st_buf_addstr(b, tmpl);
-		return;
-	}
-	st_buf_add(b, tmpl, (size_t)(hole - tmpl));
-	st_buf_addstr(b, arg);
-	st_buf_addstr(b, hole + 2);
-}
-
-static size_t count_lines(const char *p, size_t len)
-{
-	size_t n = 0;
-	const char *e = p + len;
-
-	while (p < e && (p = memchr(p, '\n', (size_t)(e - p)))) {
-		n++;
-		p++;
-	}
-	return n;
-}
-
-static size_t line_len(const char *p, const char *e)
-{
-	const char *nl = memchr(p, '\n', (size_t)(e - p));
-
-	return nl ? (size_t)(nl - p) : (size_t)(e - p);
-}
-
-/* Append text wrapped at 72 columns (words never split). */
-static void add_wrapped(struct st_buf *b, const char *text)
-{
-	size_t col = 0;
-	const char *p = text;
-
-	while (*p) {
-		const char *sp = strchr(p, ' ');
-		size_t wl = sp ? (size_t)(sp - p) : strlen(p);
-
-		if (col && col + 1 + wl > 72) {
-			st_buf_addch(b, '\n');
-			col = 0;
-		} else if (col) {
-			st_buf_addch(b, ' ');
-			col++;
-		}
-		st_buf_add(b, p, wl);
-		col += wl;
-		p += wl;
-		while (*p == ' ')
-			p++;
-	}
-	st_buf_addch(b, '\n');
-}
-
-static void add_base64(struct st_buf *b, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
-
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		st_buf_addch(b, tab[(v >> 18) & 63]);
-		st_buf_addch(b, tab[(v >> 12) & 63]);
-		st_buf_addch(b, i + 1 < n ? tab[(v >> 6) & 63] : '=');
-		st_buf_addch(b, i + 2 < n ? tab[v & 63] : '=');
-	}
-}
-
-/* One RFC 2047 encoded word for the n bytes at p. */
-static void add_encoded_word(struct st_buf *b, const char *p, size_t n,
-			     enum enc enc)
-{
-	if (enc == ENC_B) {
-		st_buf_addstr(b, "=?UTF-8?B?");
-		add_base64(b, (const unsigned char *)p, n);
-	} else {
-		st_buf_addstr(b, "=?UTF-8?Q?");
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)p[i];
-
-			if (c == ' ')
-				st_buf_addch(b, '_');
-			else if ((c >= 'a' && c <= 'z') ||
-				 (c >= 'A' && c <= 'Z') ||
-				 (c >= '0' && c <= '9'))
-				st_buf_addch(b, c);
-			else
-				st_buf_addf(b, "=%02X", c);
-		}
-	}
-	st_buf_addstr(b, "?=");
-}
-
-static bool is_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return false;
-	return true;
-}
-
-/*
- * "Name <email>" as a header writes it. Names with non-ASCII letters are
- * RFC 2047 encoded for people whose mailer does so, one encoded word per
- * name part (the space goes inside the word, RFC 2047 section 6.2), folded
- * when there are several.
- */
-static void add_address(struct st_buf *b, const struct person *p)
-{
-	const char *s = p->name;
-
-	if (p->enc == ENC_RAW || is_ascii(s)) {
-		if (strchr(s, '\''))
-			st_buf_addf(b, "\"%s\" <%s>", s, p->email);
-		else
-			st_buf_addf(b, "%s <%s>", s, p->email);
-		return;
-	}
-	while (*s) {
-		const char *sp = strchr(s, ' ');
-		size_t n = sp ? (size_t)(sp - s) + 1 : strlen(s);
-
-		add_encoded_word(b, s, n, p->enc);
-		s += n;
-		if (*s)
-			st_buf_addstr(b, "\n ");
-	}
-	st_buf_addf(b, " <%s>", p->email);
-}
-
-static void add_rfc2822_date(struct st_buf *b, int64_t t, int tz)
-{
-	static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed",
-					 "Thu", "Fri", "Sat"};
-	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr",
-					  "May", "Jun", "Jul", "Aug",
-					  "Sep", "Oct", "Nov", "Dec"};
-	time_t lt = (time_t)(t + (int64_t)tz * 60);
-	struct tm tm;
-	int a = tz < 0 ? -tz : tz;
-
-	gmtime_r(&lt, &tm);
-	st_buf_addf(b, "%s, %d %s %d %02d:%02d:%02d %c%02d%02d", wd[tm.tm_wday],
-		    tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
-}
-
-/* Header "Subject: ..." folded before 78 columns, as git does. */
-static void add_subject(struct st_buf *b, const char *subject)
-{
-	size_t col = 9;
-	const char *p = subject;
-
-	st_buf_addstr(b, "Subject:");
-	while (*p) {
-		const char *sp = strchr(p, ' ');
-		size_t wl = sp ? (size_t)(sp - p) : strlen(p);
-
-		if (col > 9 && col + 1 + wl > 77) {
-			st_buf_addstr(b, "\n");
-			col = 0;
-		}
-		st_buf_addch(b, ' ');
-		st_buf_add(b, p, wl);
-		col += wl + 1;
-		p += wl;
-		while (*p == ' ')
-			p++;
-	}
-	st_buf_addch(b, '\n');
+	ci_mailfmt_address(b, p->name, p->email, p->enc);
 }
 
 /* ---- people and MAINTAINERS -------------------------------------------- */
@@ -758,7 +480,7 @@ static void make_person(struct gen *g, struct person *p, size_t idx)
 			break;
 		}
 	}
-	p->enc = (enum enc)rng_below(&g->rng, 3);
+	p->enc = (enum ci_mailfmt_enc)rng_below(&g->rng, 3);
 	p->tz = zones[rng_below(&g->rng, N_(zones))];
 	p->name = st_buf_detach(&name, NULL);
 	p->local = st_buf_detach(&local, NULL);
@@ -890,15 +612,15 @@ static void guard_name(char *out, size_t size, const char *path)
 	out[j] = '\0';
 }
 
-static void initial_text(struct gen *g, struct file *f)
+static void initial_text(struct gen *g, struct ci_demotree_file *f)
 {
 	struct st_buf *b = &f->text;
 	char stem[64], guard[128];
 	uint64_t nfn = 2 + rng_below(&g->rng, 3);
 
-	file_stem(stem, sizeof(stem), f->path);
+	ci_demotree_file_stem(stem, sizeof(stem), f->path);
 	switch (f->kind) {
-	case FK_C:
+	case CI_DEMOTREE_C:
 		st_buf_addf(b,
 			    "/* SPDX-License-Identifier: GPL-2.0-only */\n"
 			    "/*\n * %s\n *\n * %s support.\n */\n\n"
@@ -915,8 +637,9 @@ static void initial_text(struct gen *g, struct file *f)
 				(unsigned)(i + 1));
 		st_buf_addstr(b, c_tail);
 		break;
-	case FK_H:
-		guard_name(guard, sizeof(guard), base_name(f->path));
+	case CI_DEMOTREE_H:
+		guard_name(guard, sizeof(guard),
+			   ci_demotree_base_name(f->path));
 		st_buf_addf(b,
 			    "/* SPDX-License-Identifier: GPL-2.0-only */\n"
 			    "#ifndef __%s__\n#define __%s__\n\n"
@@ -928,11 +651,11 @@ static void initial_text(struct gen *g, struct file *f)
 		st_buf_addf(b, "\n#endif /* __%s__ */\n\n", guard);
 		st_buf_addstr(b, c_tail);
 		break;
-	case FK_MD:
+	case CI_DEMOTREE_MD:
 		st_buf_addf(b, "# %s\n\nThis document describes %s.\n", stem,
 			    nouns[strlen(f->path) % N_(nouns)]);
 		break;
-	case FK_OTHER:
+	case CI_DEMOTREE_OTHER:
 		if (!strcmp(f->path, "MAINTAINERS"))
 			maintainers_text(g, b);
 		else if (!strcmp(f->path, "README"))
@@ -955,252 +678,6 @@ static void initial_text(struct gen *g, struct file *f)
 	}
 }
 
-static void file_reindex(struct file *f);
-
-static void tree_release(struct tree *t)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		st_buf_release(&t->files[i].text);
-		free(t->files[i].lines);
-	}
-	free(t->files);
-	t->files = NULL;
-	t->n = 0;
-}
-
-static void tree_copy(struct tree *dst, const struct tree *src)
-{
-	dst->n = src->n;
-	dst->files = st_xcalloc(src->n, sizeof(*dst->files));
-	for (size_t i = 0; i < src->n; i++) {
-		dst->files[i] = src->files[i];
-		dst->files[i].text = (struct st_buf)ST_BUF_INIT;
-		dst->files[i].lines = NULL;
-		st_buf_add(&dst->files[i].text, src->files[i].text.buf,
-			   src->files[i].text.len);
-		file_reindex(&dst->files[i]);
-	}
-}
-
-/* Line of byte offset off (the line it starts or is in). */
-static size_t file_line_at(const struct file *f, size_t off)
-{
-	size_t lo = 0, hi = f->nlines;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->lines[mid] <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? lo - 1 : 0;
-}
-
-/* Byte offset of line i (0-based); the length when i is past the end. */
-static size_t file_off(const struct file *f, size_t i)
-{
-	return i < f->nlines ? f->lines[i] : f->text.len;
-}
-
-/* Index the lines of f after its text changed (rare: commits only). */
-static void file_reindex(struct file *f)
-{
-	const char *t = f->text.buf, *hit = NULL;
-	size_t n = count_lines(t, f->text.len), i = 0;
-
-	free(f->lines);
-	f->lines = st_xcalloc(n + 1, sizeof(*f->lines));
-	f->nlines = n;
-	for (const char *p = t; i < n; i++) {
-		f->lines[i] = (size_t)(p - t);
-		p = memchr(p, '\n', f->text.len - (size_t)(p - t)) + 1;
-	}
-	f->has_oid = false;
-	if (f->kind == FK_C)
-		hit = find(t, f->text.len, "\n/*\n * Local variables:", 23);
-	else if (f->kind == FK_H)
-		hit = find(t, f->text.len, "\n\n#endif /* __", 14);
-	f->anchor = hit ? file_line_at(f, (size_t)(hit - t) + 1) : n;
-}
-
-static const git_oid *file_oid(struct file *f)
-{
-	if (!f->has_oid) {
-		git_odb_hash(&f->oid, f->text.buf, f->text.len,
-			     GIT_OBJECT_BLOB);
-		f->has_oid = true;
-	}
-	return &f->oid;
-}
-
-/* ---- changes and diffs ------------------------------------------------- */
-
-/* Line index where ADD inserts in f: before the C/H tail, or at the end. */
-static size_t add_anchor(const struct file *f)
-{
-	return f->anchor;
-}
-
-/*
- * The lines an op adds (each ending in "\n"). ADD blocks end with the
- * blank line that separates them from what follows: with the blank line
- * before the insertion point that is the lowest position of the slider,
- * the one both git and libgit2 choose, so the posted diff is the diff of
- * the commit.
- */
-static void op_text(struct st_buf *b, const struct file *f, const struct op *op,
-		    int version, bool edited)
-{
-	st_buf_reset(b);
-	if (op->kind == OP_MOD) {
-		st_buf_addf(b, "    return x ^ 0x%llx;\n",
-			    (unsigned long long)(op->uid * 64 +
-						 (uint64_t)version * 4 +
-						 edited));
-		return;
-	}
-	switch (f->kind) {
-	case FK_C:
-		st_buf_addf(b,
-			    "int %s(unsigned int x)\n{\n"
-			    "    return x * %u + %u;\n}\n\n",
-			    op->fn, (unsigned)(2 + op->uid % 9),
-			    (unsigned)(version * 10 + op->uid % 10 +
-				       (edited ? 100 : 0)));
-		break;
-	case FK_H:
-		st_buf_addf(b, "%s %s(unsigned int x)%s;\n",
-			    edited ? "long" : "int", op->fn,
-			    h_attrs[version - 1]);
-		break;
-	default:
-		st_buf_addf(b,
-			    "\n## %s\n\nThe %s option controls %s "
-			    "(revision %d%s).\n",
-			    op->fn, op->fn, nouns[op->uid % N_(nouns)], version,
-			    edited ? ", amended" : "");
-		break;
-	}
-}
-
-/* Post-image of f: del lines at line replaced by add. */
-static void post_image(struct st_buf *post, const struct file *f, size_t line,
-		       size_t del, const struct st_buf *add)
-{
-	size_t a = file_off(f, line);
-	size_t z = file_off(f, line + del);
-
-	st_buf_reset(post);
-	st_buf_add(post, f->text.buf, a);
-	st_buf_add(post, add->buf, add->len);
-	st_buf_add(post, f->text.buf + z, f->text.len - z);
-}
-
-static void add_range(struct st_buf *b, size_t start, size_t count)
-{
-	if (count == 1)
-		st_buf_addf(b, "%zu", start);
-	else if (count == 0)
-		st_buf_addf(b, "%zu,0", start - 1);
-	else
-		st_buf_addf(b, "%zu,%zu", start, count);
-}
-
-static void add_lines(struct st_buf *b, char mark, const char *p, const char *e)
-{
-	while (p < e) {
-		size_t n = line_len(p, e);
-
-		st_buf_addch(b, mark);
-		st_buf_add(b, p, n);
-		st_buf_addch(b, '\n');
-		p += n + 1;
-	}
-}
-
-/*
- * "diff --git" for one file, as git prints it: one hunk, 3 lines of
- * context, the function line after "@@" found as xdiff's default does (the
- * nearest line above the hunk starting with a letter, '_' or '$').
- */
-static void add_diff(struct st_buf *b, const struct file *f, size_t line,
-		     size_t del, const struct st_buf *add, const git_oid *pre,
-		     const git_oid *post)
-{
-	char a[13], z[13];
-	size_t n = f->nlines;
-	size_t nadd = count_lines(add->buf, add->len);
-	size_t cb = line < CTX ? line : CTX;
-	size_t ca = n - line - del < CTX ? n - line - del : CTX;
-	size_t o0 = file_off(f, line - cb);
-	size_t o1 = file_off(f, line);
-	size_t o2 = file_off(f, line + del);
-	size_t o3 = file_off(f, line + del + ca);
-	const char *t = f->text.buf;
-
-	git_oid_tostr(a, sizeof(a), pre);
-	git_oid_tostr(z, sizeof(z), post);
-	st_buf_addf(b,
-		    "diff --git a/%s b/%s\nindex %s..%s 100644\n"
-		    "--- a/%s\n+++ b/%s\n@@ -",
-		    f->path, f->path, a, z, f->path, f->path);
-	add_range(b, line - cb + 1, cb + del + ca);
-	st_buf_addstr(b, " +");
-	add_range(b, line - cb + 1, cb + nadd + ca);
-	st_buf_addstr(b, " @@");
-	for (size_t i = line - cb; i-- > 0;) {
-		size_t off = file_off(f, i);
-		unsigned char c = (unsigned char)t[off];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    c == '_' || c == '$') {
-			size_t len = line_len(t + off, t + f->text.len);
-
-			if (len > 80)
-				len = 80;
-			while (len > 0 && (t[off + len - 1] == ' ' ||
-					   t[off + len - 1] == '\t'))
-				len--;
-			st_buf_addch(b, ' ');
-			st_buf_add(b, t + off, len);
-			break;
-		}
-	}
-	st_buf_addch(b, '\n');
-	add_lines(b, ' ', t + o0, t + o1);
-	add_lines(b, '-', t + o1, t + o2);
-	add_lines(b, '+', add->buf, add->buf + add->len);
-	add_lines(b, ' ', t + o2, t + o3);
-}
-
-/* Name of the function whose body holds line (its signature line). */
-static void enclosing_fn(char *out, size_t size, const struct file *f,
-			 size_t line)
-{
-	const char *t = f->text.buf;
-
-	snprintf(out, size, "unknown");
-	for (size_t i = line; i-- > 0;) {
-		size_t off = file_off(f, i);
-		const char *p = t + off, *paren;
-		size_t len = line_len(p, t + f->text.len);
-
-		if (len == 0 || p[0] == ' ' || p[0] == '{' || p[0] == '}')
-			continue;
-		paren = memchr(p, '(', len);
-		if (paren) {
-			const char *s = paren;
-
-			while (s > p && s[-1] != ' ' && s[-1] != '*')
-				s--;
-			snprintf(out, size, "%.*s", (int)(paren - s), s);
-		}
-		return;
-	}
-}
-
 /* ---- mails ------------------------------------------------------------- */
 
 /* Move the clock on by a seeded gap of 1..2*mean seconds. */
@@ -1208,22 +685,6 @@ static int64_t tick(struct gen *g, uint64_t mean)
 {
 	g->clock += 1 + (int64_t)rng_below(&g->rng, 2 * mean);
 	return g->clock;
-}
-
-/* "<id>" references: space-separated, folded one per line. */
-static void add_refs(struct st_buf *b, const char *const *ids, size_t n)
-{
-	bool first = true;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!ids[i] || !ids[i][0])
-			continue;
-		st_buf_addstr(b, first ? "References: " : "\n ");
-		st_buf_addstr(b, ids[i]);
-		first = false;
-	}
-	if (!first)
-		st_buf_addch(b, '\n');
 }
 
 /*
@@ -1243,21 +704,21 @@ static void mail_begin(struct gen *g, const struct person *from, int64_t t,
 			irt = refs[i];
 	st_buf_reset(b);
 	st_buf_addstr(b, "From: ");
-	add_address(b, from);
+	add_person(b, from);
 	st_buf_addstr(b, "\nTo: " LIST_ADDR "\n");
 	for (size_t i = 0; i < ncc; i++) {
 		st_buf_addstr(b, i ? ",\n    " : "Cc: ");
-		add_address(b, &g->people[cc[i]]);
+		add_person(b, &g->people[cc[i]]);
 	}
 	if (ncc)
 		st_buf_addch(b, '\n');
-	add_subject(b, subject);
+	ci_mailfmt_subject(b, subject);
 	st_buf_addstr(b, "Date: ");
-	add_rfc2822_date(b, t, from->tz);
+	ci_mailfmt_date(b, t, from->tz);
 	st_buf_addf(b, "\nMessage-ID: %s\n", msgid);
 	if (irt) {
 		st_buf_addf(b, "In-Reply-To: %s\n", irt);
-		add_refs(b, refs, nrefs);
+		ci_mailfmt_refs(b, refs, nrefs);
 	}
 	st_buf_addstr(b, "MIME-Version: 1.0\n"
 			 "Content-Type: text/plain; charset=UTF-8\n"
@@ -1282,33 +743,19 @@ static int write_all(struct gen *g, const char *p, size_t n)
  */
 static int mail_end(struct gen *g, const struct person *from, int64_t t)
 {
-	static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed",
-					 "Thu", "Fri", "Sat"};
-	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr",
-					  "May", "Jun", "Jul", "Aug",
-					  "Sep", "Oct", "Nov", "Dec"};
-	char line[160];
-	time_t tt = (time_t)t;
-	struct tm tm;
 	const char *p = g->mail.buf + g->body_at,
 		   *e = g->mail.buf + g->mail.len;
 	const char *run = p;
-	int n, rc;
+	int rc;
 
-	gmtime_r(&tt, &tm);
-	n = snprintf(line, sizeof(line),
-		     "From %s %s %s %2d %02d:%02d:%02d %d\n", from->email,
-		     wd[tm.tm_wday], mon[tm.tm_mon], tm.tm_mday, tm.tm_hour,
-		     tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return st_error_set(g->err, ST_ETOOBIG, "address too long '%s'",
-				    from->email);
-	rc = write_all(g, line, (size_t)n);
+	st_buf_reset(&g->tmp);
+	ci_mailfmt_mbox_from(&g->tmp, from->email, t);
+	rc = write_all(g, g->tmp.buf, g->tmp.len);
 	if (rc == 0)
 		rc = write_all(g, g->mail.buf, g->body_at);
 	while (rc == 0 && p < e) {
 		const char *q = p;
-		size_t len = line_len(p, e);
+		size_t len = ci_demotree_line_len(p, e);
 
 		while (q < p + len && *q == '>')
 			q++;
@@ -1326,16 +773,6 @@ static int mail_end(struct gen *g, const struct person *from, int64_t t)
 		rc = write_all(g, "\n", 1);
 	g->st.messages++;
 	return rc;
-}
-
-static void short_date(struct st_buf *b, int64_t t, int tz)
-{
-	time_t lt = (time_t)(t + (int64_t)tz * 60);
-	struct tm tm;
-
-	gmtime_r(&lt, &tm);
-	st_buf_addf(b, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 
 /* A reply's Message-ID: UUID-like, unique through the message count. */
@@ -1478,10 +915,10 @@ static size_t series_files(struct gen *g, const struct series *s, size_t *out,
 		size_t first = nc;
 
 		for (size_t i = 0; i < g->master.n && nc < N_(cand); i++) {
-			const struct file *f = &g->master.files[i];
+			const struct ci_demotree_file *f = &g->master.files[i];
 
-			if (f->kind == FK_OTHER ||
-			    (pass == 0) != (f->area == s->area))
+			if (f->kind == CI_DEMOTREE_OTHER ||
+			    (pass == 0) != (f->area == (int)s->area))
 				continue;
 			cand[nc++] = i;
 		}
@@ -1499,26 +936,6 @@ static size_t series_files(struct gen *g, const struct series *s, size_t *out,
 	return n;
 }
 
-static size_t count_returns(const struct file *f, size_t *nth_line,
-			    uint64_t nth)
-{
-	const char *p = f->text.buf, *e = p + f->text.len;
-	size_t n = 0, line = 0;
-
-	while (p < e) {
-		size_t len = line_len(p, e);
-
-		if (len > 11 && !memcmp(p, "    return ", 11)) {
-			if (nth_line && n == nth)
-				*nth_line = line;
-			n++;
-		}
-		p += len + 1;
-		line++;
-	}
-	return n;
-}
-
 static void plan_patch(struct gen *g, struct series *s, size_t pi,
 		       const size_t *files, size_t nfiles)
 {
@@ -1531,27 +948,28 @@ static void plan_patch(struct gen *g, struct series *s, size_t pi,
 	pt->nops = nfiles;
 	pt->edited = false;
 	for (size_t i = 0; i < nfiles; i++) {
-		struct op *op = &pt->ops[i];
-		const struct file *f = &g->master.files[files[i]];
+		struct ci_demotree_op *op = &pt->ops[i];
+		const struct ci_demotree_file *f = &g->master.files[files[i]];
 		char stem[64];
 
 		op->file = files[i];
 		op->uid = ++g->uid;
-		op->kind = OP_ADD;
-		file_stem(stem, sizeof(stem), f->path);
-		if (f->kind == FK_C && rng_chance(&g->rng, 40)) {
-			size_t nr = count_returns(f, NULL, 0);
+		op->topic = nouns[op->uid % N_(nouns)];
+		op->kind = CI_DEMOTREE_ADD;
+		ci_demotree_file_stem(stem, sizeof(stem), f->path);
+		if (f->kind == CI_DEMOTREE_C && rng_chance(&g->rng, 40)) {
+			size_t nr = ci_demotree_count_returns(f, NULL, 0);
 
 			if (nr) {
-				op->kind = OP_MOD;
-				count_returns(f, &op->line,
-					      rng_below(&g->rng, nr));
-				enclosing_fn(op->fn, sizeof(op->fn), f,
-					     op->line);
+				op->kind = CI_DEMOTREE_MOD;
+				ci_demotree_count_returns(
+					f, &op->line, rng_below(&g->rng, nr));
+				ci_demotree_enclosing_fn(op->fn, sizeof(op->fn),
+							 f, op->line);
 			}
 		}
-		if (op->kind == OP_ADD) {
-			op->line = add_anchor(f);
+		if (op->kind == CI_DEMOTREE_ADD) {
+			op->line = ci_demotree_anchor(f);
 			struct st_buf fn = ST_BUF_INIT;
 
 			st_buf_addf(&fn, "%s_%s_%llu", stem,
@@ -1562,13 +980,13 @@ static void plan_patch(struct gen *g, struct series *s, size_t pi,
 		}
 	}
 	{
-		const struct op *op = &pt->ops[0];
-		enum file_kind fk = g->master.files[op->file].kind;
+		const struct ci_demotree_op *op = &pt->ops[0];
+		enum ci_demotree_kind fk = g->master.files[op->file].kind;
 
-		if (op->kind == OP_MOD)
+		if (op->kind == CI_DEMOTREE_MOD)
 			st_buf_addf(&b, "%s: %s %s in %s()", ar->prefix, verb,
 				    noun, op->fn);
-		else if (fk == FK_MD)
+		else if (fk == CI_DEMOTREE_MD)
 			st_buf_addf(&b, "%s: document %s", ar->prefix, op->fn);
 		else
 			st_buf_addf(&b, "%s: introduce %s()", ar->prefix,
@@ -1582,13 +1000,13 @@ static void plan_patch(struct gen *g, struct series *s, size_t pi,
 		for (uint64_t i = 0; i < ns; i++) {
 			if (i)
 				st_buf_addch(&para, ' ');
-			add_template(
+			ci_mailfmt_template(
 				&para,
 				sentences[rng_below(&g->rng, N_(sentences))],
 				i ? nouns[rng_below(&g->rng, N_(nouns))]
 				  : noun);
 		}
-		add_wrapped(&b, para.buf);
+		ci_mailfmt_wrap(&b, para.buf);
 		/* Now and then a line that mboxrd must quote. */
 		if (rng_chance(&g->rng, 3)) {
 			st_buf_reset(&para);
@@ -1597,7 +1015,7 @@ static void plan_patch(struct gen *g, struct series *s, size_t pi,
 				    "must be written last.",
 				    nouns[rng_below(&g->rng, N_(nouns))]);
 			st_buf_addch(&b, '\n');
-			add_wrapped(&b, para.buf);
+			ci_mailfmt_wrap(&b, para.buf);
 		}
 		st_buf_release(&para);
 	}
@@ -1673,41 +1091,9 @@ static void patch_id_str(struct gen *g, char *out, size_t size, int64_t t,
 	(void)g;
 }
 
-struct stat_line {
-	const char *path;
-	size_t add, del;
-};
-
-static void add_diffstat(struct st_buf *b, const struct stat_line *sl, size_t n)
-{
-	size_t w = 0, add = 0, del = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (strlen(sl[i].path) > w)
-			w = strlen(sl[i].path);
-	for (size_t i = 0; i < n; i++) {
-		st_buf_addf(b, " %-*s | %zu ", (int)w, sl[i].path,
-			    sl[i].add + sl[i].del);
-		for (size_t j = 0; j < sl[i].add; j++)
-			st_buf_addch(b, '+');
-		for (size_t j = 0; j < sl[i].del; j++)
-			st_buf_addch(b, '-');
-		st_buf_addch(b, '\n');
-		add += sl[i].add;
-		del += sl[i].del;
-	}
-	st_buf_addf(b, " %zu file%s changed", n, n == 1 ? "" : "s");
-	if (add)
-		st_buf_addf(b, ", %zu insertion%s(+)", add,
-			    add == 1 ? "" : "s");
-	if (del)
-		st_buf_addf(b, ", %zu deletion%s(-)", del, del == 1 ? "" : "s");
-	st_buf_addch(b, '\n');
-}
-
 /* Diffs of every patch of version vi into s->diff, stats into sl. */
 static size_t make_diffs(struct gen *g, struct series *s, size_t vi,
-			 struct stat_line *sl)
+			 struct ci_mailfmt_stat *sl)
 {
 	struct st_buf txt = ST_BUF_INIT;
 	size_t n = 0;
@@ -1715,19 +1101,20 @@ static size_t make_diffs(struct gen *g, struct series *s, size_t vi,
 	for (size_t p = 0; p < s->k; p++) {
 		st_buf_reset(&s->diff[p]);
 		for (size_t i = 0; i < s->patches[p].nops; i++) {
-			const struct op *op = &s->patches[p].ops[i];
-			struct file *f = &g->master.files[op->file];
-			size_t del = op->kind == OP_MOD;
+			const struct ci_demotree_op *op = &s->patches[p].ops[i];
+			struct ci_demotree_file *f = &g->master.files[op->file];
+			size_t del = op->kind == CI_DEMOTREE_MOD;
 			git_oid post;
 
-			op_text(&txt, f, op, (int)vi + 1, false);
-			post_image(&s->post[0], f, op->line, del, &txt);
+			ci_demotree_op_text(&txt, f, op, (int)vi + 1, false);
+			ci_demotree_post_image(&s->post[0], f, op->line, del,
+					       &txt);
 			git_odb_hash(&post, s->post[0].buf, s->post[0].len,
 				     GIT_OBJECT_BLOB);
-			add_diff(&s->diff[p], f, op->line, del, &txt,
-				 file_oid(f), &post);
+			ci_demotree_diff(&s->diff[p], f, op->line, del, &txt,
+					 ci_demotree_oid(f), &post);
 			sl[n].path = f->path;
-			sl[n].add = count_lines(txt.buf, txt.len);
+			sl[n].add = ci_demotree_count_lines(txt.buf, txt.len);
 			sl[n].del = del;
 			n++;
 		}
@@ -1768,8 +1155,8 @@ static void changes_note(struct st_buf *b, size_t vi)
 }
 
 static int send_cover(struct gen *g, struct series *s, size_t vi,
-		      const struct stat_line *sl, size_t nsl, const size_t *cc,
-		      size_t ncc, const char *prev)
+		      const struct ci_mailfmt_stat *sl, size_t nsl,
+		      const size_t *cc, size_t ncc, const char *prev)
 {
 	const struct person *au = &g->people[s->author];
 	struct st_buf subj = ST_BUF_INIT;
@@ -1784,16 +1171,16 @@ static int send_cover(struct gen *g, struct series *s, size_t vi,
 	st_buf_addf(b, "This series is about %s.\n\n",
 		    strchr(s->title, ':') + 2);
 	st_buf_reset(&g->tmp);
-	add_template(&g->tmp, sentences[s->idx % N_(sentences)],
-		     nouns[s->idx % N_(nouns)]);
-	add_wrapped(b, g->tmp.buf);
+	ci_mailfmt_template(&g->tmp, sentences[s->idx % N_(sentences)],
+			    nouns[s->idx % N_(nouns)]);
+	ci_mailfmt_wrap(b, g->tmp.buf);
 	st_buf_addch(b, '\n');
 	changes_note(b, vi);
 	st_buf_addf(b, "%s (%zu):\n", au->name, s->k);
 	for (size_t p = 0; p < s->k; p++)
 		st_buf_addf(b, "  %s\n", s->patches[p].subject);
 	st_buf_addch(b, '\n');
-	add_diffstat(b, sl, nsl);
+	ci_mailfmt_diffstat(b, sl, nsl);
 	st_buf_addstr(b, "\n-- \n2.39.5\n");
 	rc = mail_end(g, au, g->clock);
 	st_buf_release(&subj);
@@ -1802,8 +1189,8 @@ static int send_cover(struct gen *g, struct series *s, size_t vi,
 }
 
 static int send_patch(struct gen *g, struct series *s, size_t vi, size_t p,
-		      const struct stat_line *sl, const size_t *cc, size_t ncc,
-		      const char *prev)
+		      const struct ci_mailfmt_stat *sl, const size_t *cc,
+		      size_t ncc, const char *prev)
 {
 	const struct person *au = &g->people[s->author];
 	struct version_mails *vm = &s->vm[vi];
@@ -1822,7 +1209,7 @@ static int send_patch(struct gen *g, struct series *s, size_t vi, size_t p,
 	st_buf_addstr(b, s->patches[p].body);
 	st_buf_addf(b, "\nSigned-off-by: %s <%s>\n---\n", au->name, au->email);
 	changes_note(b, vi);
-	add_diffstat(b, sl, s->patches[p].nops);
+	ci_mailfmt_diffstat(b, sl, s->patches[p].nops);
 	st_buf_addch(b, '\n');
 	st_buf_add(b, s->diff[p].buf, s->diff[p].len);
 	st_buf_addstr(b, "-- \n2.39.5\n");
@@ -1865,13 +1252,13 @@ static size_t pick_reviewer(struct gen *g, const struct series *s)
 /* Quote the first hunk of diff up to its first added line. */
 static void quote_hunk(struct st_buf *b, const struct st_buf *diff)
 {
-	const char *p = find(diff->buf, diff->len, "\n@@", 3);
+	const char *p = ci_demotree_find(diff->buf, diff->len, "\n@@", 3);
 	const char *e = diff->buf + diff->len;
 
 	if (!p)
 		return;
 	for (p++; p < e;) {
-		size_t n = line_len(p, e);
+		size_t n = ci_demotree_line_len(p, e);
 
 		st_buf_addstr(b, "> ");
 		st_buf_add(b, p, n);
@@ -1942,7 +1329,8 @@ static int send_reply(struct gen *g, struct series *s, size_t vi,
 	if (type >= 80) {
 		const struct trailer *t = &vm->review[q];
 
-		short_date(b, g->clock - 3600, g->people[t->person].tz);
+		ci_mailfmt_short_date(b, g->clock - 3600,
+				      g->people[t->person].tz);
 		st_buf_addf(
 			b,
 			", %s wrote:\n> Looks good to me.\n>\n> %s: %s <%s>\n\n"
@@ -1951,7 +1339,7 @@ static int send_reply(struct gen *g, struct series *s, size_t vi,
 			g->people[t->person].name, g->people[t->person].email);
 		g->st.quoted_trailers++;
 	} else {
-		short_date(b, g->clock - 7200, au->tz);
+		ci_mailfmt_short_date(b, g->clock - 7200, au->tz);
 		st_buf_addf(b, ", %s wrote:\n", au->name);
 		if (m == 0) {
 			st_buf_addf(b, "> This series is about %s.\n\n",
@@ -2018,7 +1406,7 @@ static int send_version(struct gen *g, struct series *s, size_t vi)
 {
 	struct version_mails *vm = &s->vm[vi];
 	const struct person *au = &g->people[s->author];
-	struct stat_line sl[PATCH_MAX * OPS_MAX];
+	struct ci_mailfmt_stat sl[PATCH_MAX * OPS_MAX];
 	size_t cc[4], ncc = series_cc(g, s, cc), nsl, idx = 1, at = 0;
 	const char *prev = s->threaded[vi] ? s->vm[vi - 1].first : NULL;
 	unsigned pid = 1000 + (unsigned)rng_below(&g->rng, 60000);
@@ -2077,144 +1465,37 @@ static int send_version(struct gen *g, struct series *s, size_t vi)
 	return rc;
 }
 
-/* ---- the repository ---------------------------------------------------- */
-
-static int open_repo(struct gen *g, const char *path)
+/* Commit ch[0..n) on top of *head (root: no parent); *head moves. */
+static int commit_on(struct gen *g, git_oid *head, bool root,
+		     const struct ci_gitwrite_change *ch, size_t n,
+		     const struct person *author, int64_t atime,
+		     const struct person *committer, int64_t ctime,
+		     const char *msg)
 {
-	git_odb *odb = NULL;
-	int rc = 0;
+	struct ci_gitwrite_sig a = {author->name, author->email, atime,
+				    author->tz};
+	struct ci_gitwrite_sig c = {committer->name, committer->email, ctime,
+				    committer->tz};
 
-	if (git_repository_init(&g->repo, path, 1) < 0 ||
-	    git_repository_odb(&odb, g->repo) < 0 ||
-	    git_mempack_new(&g->mempack) < 0)
-		return git_fail(g, path);
-	if (git_odb_add_backend(odb, g->mempack, 999) < 0) {
-		/* Not taken over by the odb: ours to free. */
-		g->mempack->free(g->mempack);
-		g->mempack = NULL;
-		rc = git_fail(g, path);
-	}
-	git_odb_free(odb);
-	return rc;
-}
-
-/* Write the objects held in memory as one packfile (with its index). */
-static int flush_pack(struct gen *g)
-{
-	git_buf buf = GIT_BUF_INIT;
-	git_odb *odb = NULL;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats;
-	int rc = 0;
-
-	if (!g->repo || g->unpacked == 0)
-		return 0;
-	if (git_repository_odb(&odb, g->repo) < 0 ||
-	    git_mempack_dump(&buf, g->repo, g->mempack) < 0 ||
-	    git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
-	    wp->append(wp, buf.ptr, buf.size, &stats) < 0 ||
-	    wp->commit(wp, &stats) < 0 || git_mempack_reset(g->mempack) < 0)
-		rc = git_fail(g, "packfile");
-	g->unpacked = 0;
-	if (wp)
-		wp->free(wp);
-	git_buf_dispose(&buf);
-	git_odb_free(odb);
-	return rc;
-}
-
-struct change {
-	const char *path;
-	const struct st_buf *text;
-};
-
-/*
- * Commit changes on top of *head (NULL: an empty tree, no parent) and
- * move *head to the new commit, whose id goes to out.
- */
-static int git_commit_change(struct gen *g, git_commit **head,
-			     const struct change *ch, size_t n,
-			     const struct person *author, int64_t atime,
-			     const struct person *committer, int64_t ctime,
-			     const char *msg, git_oid *out)
-{
-	git_tree_update upd[OPS_MAX];
-	git_tree_update *many = NULL, *u = upd;
-	git_tree *base = NULL, *tree = NULL;
-	git_signature *a = NULL, *c = NULL;
-	git_commit *next = NULL;
-	git_oid tid;
-	int rc = ST_ERROR;
-
-	if (n > OPS_MAX)
-		u = many = st_xcalloc(n, sizeof(*many));
-	for (size_t i = 0; i < n; i++) {
-		memset(&u[i], 0, sizeof(u[i]));
-		u[i].action = GIT_TREE_UPDATE_UPSERT;
-		u[i].filemode = GIT_FILEMODE_BLOB;
-		u[i].path = ch[i].path;
-		if (git_blob_create_from_buffer(&u[i].id, g->repo,
-						ch[i].text->buf,
-						ch[i].text->len) < 0) {
-			rc = git_fail(g, ch[i].path);
-			goto out;
-		}
-	}
-	if (*head) {
-		if (git_commit_tree(&base, *head) < 0) {
-			rc = git_fail(g, "commit tree");
-			goto out;
-		}
-	}
-	/* No baseline for the first commit: libgit2 starts from nothing. */
-	if (git_tree_create_updated(&tid, g->repo, base, n, u) < 0 ||
-	    git_tree_lookup(&tree, g->repo, &tid) < 0) {
-		rc = git_fail(g, "tree");
-		goto out;
-	}
-	if (git_signature_new(&a, author->name, author->email,
-			      (git_time_t)atime, author->tz) < 0 ||
-	    git_signature_new(&c, committer->name, committer->email,
-			      (git_time_t)ctime, committer->tz) < 0) {
-		rc = git_fail(g, "signature");
-		goto out;
-	}
-	if (git_commit_create(out, g->repo, NULL, a, c, NULL, msg, tree,
-			      *head ? 1 : 0, (const git_commit **)head) < 0 ||
-	    git_commit_lookup(&next, g->repo, out) < 0) {
-		rc = git_fail(g, "commit");
-		goto out;
-	}
-	git_commit_free(*head);
-	*head = next;
-	rc = 0;
-	if (++g->unpacked >= PACK_COMMITS)
-		rc = flush_pack(g);
-out:
-	free(many);
-	git_signature_free(a);
-	git_signature_free(c);
-	git_tree_free(tree);
-	git_tree_free(base);
-	return rc;
+	return ci_gitwrite_commit(g->repo, head, root ? NULL : head, ch, n, &a,
+				  &c, msg, g->err);
 }
 
 static int initial_commit(struct gen *g)
 {
-	struct change *ch = st_xcalloc(g->master.n, sizeof(*ch));
+	struct ci_gitwrite_change *ch = st_xcalloc(g->master.n, sizeof(*ch));
 	const struct person *p = &g->people[0];
-	git_oid oid;
 	int rc;
 
 	for (size_t i = 0; i < g->master.n; i++) {
 		ch[i].path = g->master.files[i].path;
-		ch[i].text = &g->master.files[i].text;
+		ch[i].data = g->master.files[i].text.buf;
+		ch[i].len = g->master.files[i].text.len;
 	}
-	rc = git_commit_change(g, &g->master_head, ch, g->master.n, p,
-			       BASE_TIME - 30 * DAY, p, BASE_TIME - 30 * DAY,
-			       "Initial import of the demo hypervisor\n\n"
-			       "Generated by steward demo-data.\n",
-			       &oid);
+	rc = commit_on(g, &g->master_head, true, ch, g->master.n, p,
+		       BASE_TIME - 30 * DAY, p, BASE_TIME - 30 * DAY,
+		       "Initial import of the demo hypervisor\n\n"
+		       "Generated by steward demo-data.\n");
 	free(ch);
 	g->commit_clock = BASE_TIME - 30 * DAY;
 	return rc;
@@ -2229,18 +1510,6 @@ static void oid_str(struct gen *g, char out[GIT_OID_HEXSZ + 1],
 		out[0] = '\0';
 }
 
-static void add_git_date(struct st_buf *b, int64_t t, int tz)
-{
-	time_t lt = (time_t)(t + (int64_t)tz * 60);
-	struct tm tm;
-	int a = tz < 0 ? -tz : tz;
-
-	gmtime_r(&lt, &tm);
-	st_buf_addf(b, "%04d-%02d-%02d %02d:%02d:%02d %c%02d%02d",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
-}
-
 /*
  * Cherry-pick patch p (just committed on master as moid) to stable-1.0,
  * when each of its changes still applies there. Xen's backports say
@@ -2253,18 +1522,18 @@ static int stable_pick(struct gen *g, struct series *s, size_t p,
 	const struct patch *pt = &s->patches[p];
 	const struct person *au = &g->people[s->author];
 	struct st_buf txt = ST_BUF_INIT, m = ST_BUF_INIT;
-	struct change ch[OPS_MAX];
+	struct ci_gitwrite_change ch[OPS_MAX];
 	size_t lines[OPS_MAX];
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid oid;
 	int rc = 0;
 
 	for (size_t i = 0; i < pt->nops; i++) {
-		const struct op *op = &pt->ops[i];
-		const struct file *f = &g->stable.files[op->file];
+		const struct ci_demotree_op *op = &pt->ops[i];
+		const struct ci_demotree_file *f = &g->stable.files[op->file];
 
-		if (op->kind == OP_ADD) {
-			lines[i] = add_anchor(f);
+		if (op->kind == CI_DEMOTREE_ADD) {
+			lines[i] = ci_demotree_anchor(f);
 			continue;
 		}
 		/* The line to change must be there, alone. */
@@ -2273,45 +1542,52 @@ static int stable_pick(struct gen *g, struct series *s, size_t p,
 			const char *hit;
 
 			st_buf_addf(&pat, "\n%s\n", old[i]);
-			hit = find(f->text.buf, f->text.len, pat.buf, pat.len);
+			hit = ci_demotree_find(f->text.buf, f->text.len,
+					       pat.buf, pat.len);
 			st_buf_release(&pat);
 			if (!hit)
 				return 0;
-			lines[i] = file_line_at(f, (size_t)(hit - f->text.buf) +
-							   1);
+			lines[i] = ci_demotree_line_at(
+				f, (size_t)(hit - f->text.buf) + 1);
 		}
 	}
 	for (size_t i = 0; i < pt->nops; i++) {
-		const struct op *op = &pt->ops[i];
-		struct file *f = &g->stable.files[op->file];
+		const struct ci_demotree_op *op = &pt->ops[i];
+		struct ci_demotree_file *f = &g->stable.files[op->file];
 
-		op_text(&txt, f, op, (int)s->v, pt->edited);
-		post_image(&s->post[i], f, lines[i], op->kind == OP_MOD, &txt);
+		ci_demotree_op_text(&txt, f, op, (int)s->v, pt->edited);
+		ci_demotree_post_image(&s->post[i], f, lines[i],
+				       op->kind == CI_DEMOTREE_MOD, &txt);
 		ch[i].path = f->path;
-		ch[i].text = &s->post[i];
+		ch[i].data = s->post[i].buf;
+		ch[i].len = s->post[i].len;
 	}
 	oid_str(g, hex, moid);
 	st_buf_addstr(&m, msg);
 	if (g->st.stable_commits % 4 == 1) {
 		st_buf_addf(&m, "master commit: %s\nmaster date: ", hex);
-		add_git_date(&m, mtime, g->people[g->ap[s->area].maint[0]].tz);
+		ci_mailfmt_git_date(&m, mtime,
+				    g->people[g->ap[s->area].maint[0]].tz);
 		st_buf_addch(&m, '\n');
 	} else {
 		st_buf_addf(&m, "(cherry picked from commit %s)\n", hex);
 	}
-	if (g->repo)
-		rc = git_commit_change(g, &g->stable_head, ch, pt->nops, au,
-				       g->clock,
-				       &g->people[g->ap[s->area].maint[0]],
-				       mtime + 3600, m.buf, &oid);
+	memset(&oid, 0, sizeof(oid));
+	if (g->repo) {
+		rc = commit_on(g, &g->stable_head, false, ch, pt->nops, au,
+			       g->clock, &g->people[g->ap[s->area].maint[0]],
+			       mtime + 3600, m.buf);
+		oid = g->stable_head;
+	}
 	if (rc == 0) {
 		for (size_t i = 0; i < pt->nops; i++) {
-			struct file *f = &g->stable.files[pt->ops[i].file];
+			struct ci_demotree_file *f =
+				&g->stable.files[pt->ops[i].file];
 			struct st_buf t = f->text;
 
 			f->text = s->post[i];
 			s->post[i] = t;
-			file_reindex(f);
+			ci_demotree_reindex(f);
 		}
 		g->st.stable_commits++;
 		oid_str(g, hex, &oid);
@@ -2335,7 +1611,7 @@ static int commit_series(struct gen *g, struct series *s)
 
 	for (size_t p = 0; rc == 0 && p < s->k; p++) {
 		const struct patch *pt = &s->patches[p];
-		struct change ch[OPS_MAX];
+		struct ci_gitwrite_change ch[OPS_MAX];
 		char old[OPS_MAX][128];
 		char hex[GIT_OID_HEXSZ + 1];
 		int64_t atime = g->clock, ctime;
@@ -2344,19 +1620,22 @@ static int commit_series(struct gen *g, struct series *s)
 
 		memset(&oid, 0, sizeof(oid));
 		for (size_t i = 0; i < pt->nops; i++) {
-			const struct op *op = &pt->ops[i];
-			struct file *f = &g->master.files[op->file];
-			size_t o = file_off(f, op->line);
+			const struct ci_demotree_op *op = &pt->ops[i];
+			struct ci_demotree_file *f = &g->master.files[op->file];
+			size_t o = ci_demotree_off(f, op->line);
 
 			snprintf(old[i], sizeof(old[i]), "%.*s",
-				 (int)line_len(f->text.buf + o,
-					       f->text.buf + f->text.len),
+				 (int)ci_demotree_line_len(f->text.buf + o,
+							   f->text.buf +
+								   f->text.len),
 				 f->text.buf + o);
-			op_text(&txt, f, op, (int)s->v, pt->edited);
-			post_image(&s->post[i], f, op->line, op->kind == OP_MOD,
-				   &txt);
+			ci_demotree_op_text(&txt, f, op, (int)s->v, pt->edited);
+			ci_demotree_post_image(&s->post[i], f, op->line,
+					       op->kind == CI_DEMOTREE_MOD,
+					       &txt);
 			ch[i].path = f->path;
-			ch[i].text = &s->post[i];
+			ch[i].data = s->post[i].buf;
+			ch[i].len = s->post[i].len;
 		}
 		st_buf_reset(&msg);
 		st_buf_addf(&msg, "%s\n\n%s\nSigned-off-by: %s <%s>\n",
@@ -2374,19 +1653,21 @@ static int commit_series(struct gen *g, struct series *s)
 		if (ctime <= g->commit_clock)
 			ctime = g->commit_clock + 60;
 		g->commit_clock = ctime;
-		if (g->repo)
-			rc = git_commit_change(g, &g->master_head, ch, pt->nops,
-					       au, atime, cm, ctime, msg.buf,
-					       &oid);
+		if (g->repo) {
+			rc = commit_on(g, &g->master_head, false, ch, pt->nops,
+				       au, atime, cm, ctime, msg.buf);
+			oid = g->master_head;
+		}
 		if (rc < 0)
 			break;
 		for (size_t i = 0; i < pt->nops; i++) {
-			struct file *f = &g->master.files[pt->ops[i].file];
+			struct ci_demotree_file *f =
+				&g->master.files[pt->ops[i].file];
 			struct st_buf t = f->text;
 
 			f->text = s->post[i];
 			s->post[i] = t;
-			file_reindex(f);
+			ci_demotree_reindex(f);
 		}
 		g->st.commits++;
 		g->st.edited += pt->edited;
@@ -2406,10 +1687,8 @@ static int commit_series(struct gen *g, struct series *s)
 					    json_boolean(pt->edited));
 		}
 		if (!g->forked && g->st.commits >= g->fork_at) {
-			tree_copy(&g->stable, &g->master);
-			if (g->master_head &&
-			    git_commit_dup(&g->stable_head, g->master_head) < 0)
-				rc = git_fail(g, "stable branch");
+			ci_demotree_copy(&g->stable, &g->master);
+			g->stable_head = g->master_head;
 			g->forked = true;
 		} else if (g->forked && g->st.stable_commits < g->stable_max &&
 			   mix(pt->ops[0].uid ^ 0x5ab1e) % 100 < 25) {
@@ -2464,12 +1743,12 @@ static int send_pull(struct gen *g)
 		    "Hi,\n\nplease pull the following fixes for 1.1.\n\n"
 		    "The following changes since commit %s:\n\n  %s (",
 		    base, cb ? cb->subject : "Initial import");
-	add_git_date(b, cb ? cb->time : BASE_TIME, 0);
+	ci_mailfmt_git_date(b, cb ? cb->time : BASE_TIME, 0);
 	st_buf_addf(b,
 		    ")\n\nare available in the Git repository at:\n\n"
 		    "  %s %s\n\nfor you to fetch changes up to %s:\n\n  %s (",
 		    url.buf, tag, head, ch ? ch->subject : "Initial import");
-	add_git_date(b, ch ? ch->time : BASE_TIME, 0);
+	ci_mailfmt_git_date(b, ch ? ch->time : BASE_TIME, 0);
 	st_buf_addstr(b, ")\n\n------------------------------------------------"
 			 "----------------\n");
 	for (size_t i = 1; i < g->nrecent; i++)
@@ -2537,38 +1816,30 @@ static int make_tree(struct gen *g)
 	g->master.n = N_(tree_files);
 	g->master.files = st_xcalloc(g->master.n, sizeof(*g->master.files));
 	for (size_t i = 0; i < g->master.n; i++) {
-		struct file *f = &g->master.files[i];
+		struct ci_demotree_file *f = &g->master.files[i];
 
 		f->path = tree_files[i].path;
 		f->area = tree_files[i].area;
-		f->kind = kind_of(f->path);
+		f->kind = ci_demotree_kind_of(f->path);
 		f->text = (struct st_buf)ST_BUF_INIT;
 		initial_text(g, f);
-		file_reindex(f);
+		ci_demotree_reindex(f);
 	}
 	return g->repo ? initial_commit(g) : 0;
 }
 
-static int set_refs(struct gen *g)
+/* Write the packs and the branches: stable-1.0 stays at the initial
+ * commit when there were too few commits to fork it. */
+static int finish_repo(struct gen *g)
 {
-	git_reference *r = NULL;
-	const git_oid *m, *s;
+	static const char *const names[2] = {"master", STABLE_BRANCH};
+	git_oid ids[2];
 
 	if (!g->repo)
 		return 0;
-	m = git_commit_id(g->master_head);
-	s = g->stable_head ? git_commit_id(g->stable_head) : m;
-	if (git_reference_create(&r, g->repo, "refs/heads/master", m, 1, NULL) <
-	    0)
-		return git_fail(g, "master");
-	git_reference_free(r);
-	if (git_reference_create(&r, g->repo, "refs/heads/" STABLE_BRANCH, s, 1,
-				 NULL) < 0)
-		return git_fail(g, STABLE_BRANCH);
-	git_reference_free(r);
-	if (git_repository_set_head(g->repo, "refs/heads/master") < 0)
-		return git_fail(g, "HEAD");
-	return 0;
+	ids[0] = g->master_head;
+	ids[1] = g->forked ? g->stable_head : g->master_head;
+	return ci_gitwrite_finish(g->repo, names, ids, 2, g->err);
 }
 
 static void counts_json(json_t *o, const struct ci_demodata_stats *st)
@@ -2603,11 +1874,9 @@ static int write_truth(struct gen *g, const char *path)
 	counts_json(counts, &g->st);
 	json_object_set_new(root, "counts", counts);
 	if (g->repo) {
-		oid_str(g, hex, git_commit_id(g->master_head));
+		oid_str(g, hex, &g->master_head);
 		st_json_set_str(br, "master", hex);
-		oid_str(g, hex,
-			git_commit_id(g->stable_head ? g->stable_head
-						     : g->master_head));
+		oid_str(g, hex, g->forked ? &g->stable_head : &g->master_head);
 		st_json_set_str(br, STABLE_BRANCH, hex);
 	}
 	json_object_set_new(root, "branches", br);
@@ -2698,7 +1967,7 @@ int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 	make_people(g);
 	g->st.people = g->npeople;
 	if (!opts->no_repo) {
-		rc = open_repo(g, repo.buf);
+		rc = ci_gitwrite_open(&g->repo, repo.buf, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -2728,9 +1997,7 @@ int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 				  mbox.buf, strerror(errno));
 	g->mbox = NULL;
 	if (rc == 0)
-		rc = flush_pack(g);
-	if (rc == 0)
-		rc = set_refs(g);
+		rc = finish_repo(g);
 	if (rc == 0)
 		rc = write_truth(g, truth.buf);
 	if (rc == 0 && out)
@@ -2745,11 +2012,9 @@ out:
 			free(g->people[i].local);
 		}
 		free(g->people);
-		tree_release(&g->master);
-		tree_release(&g->stable);
-		git_commit_free(g->master_head);
-		git_commit_free(g->stable_head);
-		git_repository_free(g->repo);
+		ci_demotree_release(&g->master);
+		ci_demotree_release(&g->stable);
+		ci_gitwrite_free(g->repo);
 		json_decref(g->truth);
 		json_decref(g->pulls);
 		st_buf_release(&g->mail);
