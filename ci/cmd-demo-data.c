@@ -33,6 +33,32 @@ static double seconds_since(const struct timespec *t0)
 	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static void print_json(const char *dir, const struct ci_demodata_opts *o,
+		       const struct ci_demodata_stats *st, double secs)
+{
+	json_t *out = json_object();
+
+	st_json_set_str(out, "dir", dir);
+	st_json_set_int(out, "seed", (int64_t)o->seed);
+	st_json_set_int(out, "messages", (int64_t)st->messages);
+	st_json_set_int(out, "people", (int64_t)st->people);
+	st_json_set_int(out, "series", (int64_t)st->series);
+	st_json_set_int(out, "versions", (int64_t)st->versions);
+	st_json_set_int(out, "covers", (int64_t)st->covers);
+	st_json_set_int(out, "patches", (int64_t)st->patches);
+	st_json_set_int(out, "replies", (int64_t)st->replies);
+	st_json_set_int(out, "trailers", (int64_t)st->trailers);
+	st_json_set_int(out, "quoted_trailers", (int64_t)st->quoted_trailers);
+	st_json_set_int(out, "pulls", (int64_t)st->pulls);
+	st_json_set_int(out, "commits", (int64_t)st->commits);
+	st_json_set_int(out, "edited", (int64_t)st->edited);
+	st_json_set_int(out, "stable_commits", (int64_t)st->stable_commits);
+	st_json_set_int(out, "mbox_bytes", (int64_t)st->mbox_bytes);
+	json_object_set_new(out, "seconds", json_real(secs));
+	st_json_print(stdout, out, 1);
+	json_decref(out);
+}
+
 int cmd_demo_data(int argc, char **argv, struct st_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -98,29 +124,7 @@ int cmd_demo_data(int argc, char **argv, struct st_ctx *ctx)
 		return rc;
 	secs = seconds_since(&t0);
 	if (json) {
-		json_t *out = json_object();
-
-		st_json_set_str(out, "dir", dir);
-		st_json_set_int(out, "seed", (int64_t)o.seed);
-		st_json_set_int(out, "messages", (int64_t)st.messages);
-		st_json_set_int(out, "people", (int64_t)st.people);
-		st_json_set_int(out, "series", (int64_t)st.series);
-		st_json_set_int(out, "versions", (int64_t)st.versions);
-		st_json_set_int(out, "covers", (int64_t)st.covers);
-		st_json_set_int(out, "patches", (int64_t)st.patches);
-		st_json_set_int(out, "replies", (int64_t)st.replies);
-		st_json_set_int(out, "trailers", (int64_t)st.trailers);
-		st_json_set_int(out, "quoted_trailers",
-				(int64_t)st.quoted_trailers);
-		st_json_set_int(out, "pulls", (int64_t)st.pulls);
-		st_json_set_int(out, "commits", (int64_t)st.commits);
-		st_json_set_int(out, "edited", (int64_t)st.edited);
-		st_json_set_int(out, "stable_commits",
-				(int64_t)st.stable_commits);
-		st_json_set_int(out, "mbox_bytes", (int64_t)st.mbox_bytes);
-		json_object_set_new(out, "seconds", json_real(secs));
-		st_json_print(stdout, out, 1);
-		json_decref(out);
+		print_json(dir, &o, &st, secs);
 	} else {
 		printf("%s: %llu messages (%llu series, %llu patches, %llu "
 		       "replies), %llu commits on master, %llu on stable-1.0 "

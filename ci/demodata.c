@@ -7,6 +7,12 @@
  * and a patch touches only its own files, so each one applies and the
  * committed diff is the posted one (same patch-id), unless it was
  * "edited on commit" on purpose.
+ *
+ * Why one long file: the series planner, the mail writer and the commit
+ * step share one state and one random stream whose order of use defines
+ * the output; about 300 lines are the tables of names and words. Text
+ * formatting (mailfmt.c), the tree and its diffs (demotree.c) and the
+ * repository writer (gitwrite.c) are modules of their own.
  */
 #include "demodata.h"
 
@@ -936,90 +942,92 @@ static size_t series_files(struct gen *g, const struct series *s, size_t *out,
 	return n;
 }
 
-static void plan_patch(struct gen *g, struct series *s, size_t pi,
-		       const size_t *files, size_t nfiles)
+/* The changes of a patch: one per file, ADD or (in C files) MOD. */
+static void plan_ops(struct gen *g, struct patch *pt, const size_t *files,
+		     size_t nfiles)
 {
-	struct patch *pt = &s->patches[pi];
-	const struct area *ar = &areas[s->area];
-	struct st_buf b = ST_BUF_INIT;
-	const char *noun = nouns[rng_below(&g->rng, N_(nouns))];
-	const char *verb = verbs[rng_below(&g->rng, N_(verbs))];
-
 	pt->nops = nfiles;
-	pt->edited = false;
 	for (size_t i = 0; i < nfiles; i++) {
 		struct ci_demotree_op *op = &pt->ops[i];
 		const struct ci_demotree_file *f = &g->master.files[files[i]];
+		struct st_buf fn = ST_BUF_INIT;
 		char stem[64];
+		size_t nr;
 
 		op->file = files[i];
 		op->uid = ++g->uid;
 		op->topic = nouns[op->uid % N_(nouns)];
 		op->kind = CI_DEMOTREE_ADD;
+		op->line = ci_demotree_anchor(f);
+		if (f->kind == CI_DEMOTREE_C && rng_chance(&g->rng, 40) &&
+		    (nr = ci_demotree_count_returns(f, NULL, 0)) > 0) {
+			op->kind = CI_DEMOTREE_MOD;
+			ci_demotree_count_returns(f, &op->line,
+						  rng_below(&g->rng, nr));
+			ci_demotree_enclosing_fn(op->fn, sizeof(op->fn), f,
+						 op->line);
+			continue;
+		}
 		ci_demotree_file_stem(stem, sizeof(stem), f->path);
-		if (f->kind == CI_DEMOTREE_C && rng_chance(&g->rng, 40)) {
-			size_t nr = ci_demotree_count_returns(f, NULL, 0);
-
-			if (nr) {
-				op->kind = CI_DEMOTREE_MOD;
-				ci_demotree_count_returns(
-					f, &op->line, rng_below(&g->rng, nr));
-				ci_demotree_enclosing_fn(op->fn, sizeof(op->fn),
-							 f, op->line);
-			}
-		}
-		if (op->kind == CI_DEMOTREE_ADD) {
-			op->line = ci_demotree_anchor(f);
-			struct st_buf fn = ST_BUF_INIT;
-
-			st_buf_addf(&fn, "%s_%s_%llu", stem,
-				    words[rng_below(&g->rng, N_(words))],
-				    (unsigned long long)op->uid);
-			snprintf(op->fn, sizeof(op->fn), "%s", fn.buf);
-			st_buf_release(&fn);
-		}
+		st_buf_addf(&fn, "%s_%s_%llu", stem,
+			    words[rng_below(&g->rng, N_(words))],
+			    (unsigned long long)op->uid);
+		snprintf(op->fn, sizeof(op->fn), "%s", fn.buf);
+		st_buf_release(&fn);
 	}
-	{
-		const struct ci_demotree_op *op = &pt->ops[0];
-		enum ci_demotree_kind fk = g->master.files[op->file].kind;
+}
 
-		if (op->kind == CI_DEMOTREE_MOD)
-			st_buf_addf(&b, "%s: %s %s in %s()", ar->prefix, verb,
-				    noun, op->fn);
-		else if (fk == CI_DEMOTREE_MD)
-			st_buf_addf(&b, "%s: document %s", ar->prefix, op->fn);
-		else
-			st_buf_addf(&b, "%s: introduce %s()", ar->prefix,
-				    op->fn);
+/* A commit message body about noun: a wrapped paragraph or two. */
+static char *patch_body(struct gen *g, const char *noun)
+{
+	struct st_buf b = ST_BUF_INIT, para = ST_BUF_INIT;
+	uint64_t ns = 1 + rng_below(&g->rng, 3);
+
+	for (uint64_t i = 0; i < ns; i++) {
+		const char *tmpl = sentences[rng_below(&g->rng, N_(sentences))];
+
+		if (i)
+			st_buf_addch(&para, ' ');
+		ci_mailfmt_template(&para, tmpl,
+				    i ? nouns[rng_below(&g->rng, N_(nouns))]
+				      : noun);
 	}
-	pt->subject = st_buf_detach(&b, NULL);
-	{
-		struct st_buf para = ST_BUF_INIT;
-		uint64_t ns = 1 + rng_below(&g->rng, 3);
-
-		for (uint64_t i = 0; i < ns; i++) {
-			if (i)
-				st_buf_addch(&para, ' ');
-			ci_mailfmt_template(
-				&para,
-				sentences[rng_below(&g->rng, N_(sentences))],
-				i ? nouns[rng_below(&g->rng, N_(nouns))]
-				  : noun);
-		}
+	ci_mailfmt_wrap(&b, para.buf);
+	/* Now and then a line that mboxrd must quote. */
+	if (rng_chance(&g->rng, 3)) {
+		st_buf_reset(&para);
+		st_buf_addf(&para,
+			    "From the %s specification: the register must be "
+			    "written last.",
+			    nouns[rng_below(&g->rng, N_(nouns))]);
+		st_buf_addch(&b, '\n');
 		ci_mailfmt_wrap(&b, para.buf);
-		/* Now and then a line that mboxrd must quote. */
-		if (rng_chance(&g->rng, 3)) {
-			st_buf_reset(&para);
-			st_buf_addf(&para,
-				    "From the %s specification: the register "
-				    "must be written last.",
-				    nouns[rng_below(&g->rng, N_(nouns))]);
-			st_buf_addch(&b, '\n');
-			ci_mailfmt_wrap(&b, para.buf);
-		}
-		st_buf_release(&para);
 	}
-	pt->body = st_buf_detach(&b, NULL);
+	st_buf_release(&para);
+	return st_buf_detach(&b, NULL);
+}
+
+static void plan_patch(struct gen *g, struct series *s, size_t pi,
+		       const size_t *files, size_t nfiles)
+{
+	struct patch *pt = &s->patches[pi];
+	const char *prefix = areas[s->area].prefix;
+	const char *noun = nouns[rng_below(&g->rng, N_(nouns))];
+	const char *verb = verbs[rng_below(&g->rng, N_(verbs))];
+	struct st_buf b = ST_BUF_INIT;
+	const struct ci_demotree_op *op = &pt->ops[0];
+
+	pt->edited = false;
+	plan_ops(g, pt, files, nfiles);
+	if (op->kind == CI_DEMOTREE_MOD)
+		st_buf_addf(&b, "%s: %s %s in %s()", prefix, verb, noun,
+			    op->fn);
+	else if (g->master.files[op->file].kind == CI_DEMOTREE_MD)
+		st_buf_addf(&b, "%s: document %s", prefix, op->fn);
+	else
+		st_buf_addf(&b, "%s: introduce %s()", prefix, op->fn);
+	pt->subject = st_buf_detach(&b, NULL);
+	pt->body = patch_body(g, noun);
 }
 
 static void plan_series(struct gen *g, struct series *s, uint64_t left)
@@ -1027,11 +1035,13 @@ static void plan_series(struct gen *g, struct series *s, uint64_t left)
 	size_t files[PATCH_MAX * OPS_MAX], nf, used = 0;
 	size_t per[PATCH_MAX];
 	size_t want = 0;
+	const char *verb, *noun;
 
 	series_shape(g, s, left);
+	verb = verbs[rng_below(&g->rng, N_(verbs))];
+	noun = nouns[rng_below(&g->rng, N_(nouns))];
 	snprintf(s->title, sizeof(s->title), "%s: %s %s", areas[s->area].prefix,
-		 verbs[rng_below(&g->rng, N_(verbs))],
-		 nouns[rng_below(&g->rng, N_(nouns))]);
+		 verb, noun);
 	for (size_t p = 0; p < s->k; p++) {
 		per[p] = rng_chance(&g->rng, 20) ? 2 : 1;
 		want += per[p];
@@ -1168,7 +1178,7 @@ static int send_cover(struct gen *g, struct series *s, size_t vi,
 	st_buf_addstr(&subj, s->title);
 	mail_begin(g, au, g->clock, subj.buf, s->vm[vi].cover, refs, 1, cc,
 		   ncc);
-	st_buf_addf(b, "This series is about %s.\n\n",
+	st_buf_addf(b, "This series aims to %s.\n\n",
 		    strchr(s->title, ':') + 2);
 	st_buf_reset(&g->tmp);
 	ci_mailfmt_template(&g->tmp, sentences[s->idx % N_(sentences)],
@@ -1285,13 +1295,86 @@ static void first_line(struct st_buf *b, const char *s)
 	st_buf_add(b, s, nl ? (size_t)(nl - s) : strlen(s));
 }
 
+/* The author thanks a reviewer, quoting the trailer: not a new trailer. */
+static void thanks_body(struct gen *g, const struct trailer *t)
+{
+	const struct person *r = &g->people[t->person];
+	struct st_buf *b = &g->mail;
+
+	st_buf_addstr(b, "On ");
+	ci_mailfmt_short_date(b, g->clock - 3600, r->tz);
+	st_buf_addf(b,
+		    ", %s wrote:\n> Looks good to me.\n>\n> %s: %s <%s>\n\n"
+		    "Thanks, I will carry it in the next version.\n",
+		    r->name, t->kind, r->name, r->email);
+	g->st.quoted_trailers++;
+}
+
+/* Record that reply id gave kind for mail m (0: the whole series). */
+static void record_trailer(struct gen *g, struct series *s,
+			   struct version_mails *vm, size_t m, const char *kind,
+			   size_t from, const char *id)
+{
+	g->st.trailers++;
+	for (size_t p = 0; p < s->k; p++)
+		if (m == 0 || p == m - 1)
+			add_trailer(vm, p, kind, from);
+	if (vm->nreviews < N_(vm->review_ids)) {
+		size_t i = vm->nreviews++;
+
+		snprintf(vm->review_ids[i], sizeof(vm->review_ids[i]), "%s",
+			 id);
+		vm->review_patch[i] = m;
+		vm->review[i] = (struct trailer){kind, from};
+	}
+}
+
+/* A reviewer quotes mail m, then comments or gives a trailer (kind). */
+static void review_body(struct gen *g, struct series *s, size_t vi, size_t m,
+			const char *kind, size_t from, const char *id)
+{
+	const struct person *au = &g->people[s->author];
+	const struct person *r = &g->people[from];
+	struct st_buf *b = &g->mail;
+
+	st_buf_addstr(b, "On ");
+	ci_mailfmt_short_date(b, g->clock - 7200, au->tz);
+	st_buf_addf(b, ", %s wrote:\n", au->name);
+	if (m == 0) {
+		st_buf_addf(b, "> This series aims to %s.\n\n",
+			    strchr(s->title, ':') + 2);
+	} else {
+		st_buf_addstr(b, "> ");
+		first_line(b, s->patches[m - 1].body);
+		st_buf_addf(b, "\n>\n> Signed-off-by: %s <%s>\n", au->name,
+			    au->email);
+		if (!kind || rng_chance(&g->rng, 40)) {
+			st_buf_addstr(b, "> ---\n>\n");
+			quote_hunk(b, &s->diff[m - 1]);
+		}
+		st_buf_addch(b, '\n');
+	}
+	if (!kind) {
+		st_buf_addf(b, "%s\n",
+			    comments[rng_below(&g->rng, N_(comments))]);
+		return;
+	}
+	st_buf_addf(b, "%s\n\n%s: %s <%s>\n",
+		    m == 0 ? "For the series:" : "Looks good to me.", kind,
+		    r->name, r->email);
+	record_trailer(g, s, &s->vm[vi], m, kind, from, id);
+}
+
+/*
+ * One reply in the thread of version vi: 35% a trailer for a patch, 15% a
+ * trailer for the whole series (to the cover), 30% a comment quoting the
+ * diff, 20% the author thanking a reviewer with the trailer quoted.
+ */
 static int send_reply(struct gen *g, struct series *s, size_t vi,
 		      const char *prev)
 {
 	struct version_mails *vm = &s->vm[vi];
-	const struct person *au = &g->people[s->author];
 	struct st_buf subj = ST_BUF_INIT;
-	struct st_buf *b = &g->mail;
 	uint64_t type = rng_below(&g->rng, 100);
 	size_t m = 1 + (size_t)rng_below(&g->rng, s->k); /* replied mail */
 	size_t from = pick_reviewer(g, s);
@@ -1325,60 +1408,10 @@ static int send_reply(struct gen *g, struct series *s, size_t vi,
 	tick(g, g->gap);
 	mail_begin(g, &g->people[from], g->clock, subj.buf, id, refs, 4, NULL,
 		   0);
-	st_buf_addstr(b, "On ");
-	if (type >= 80) {
-		const struct trailer *t = &vm->review[q];
-
-		ci_mailfmt_short_date(b, g->clock - 3600,
-				      g->people[t->person].tz);
-		st_buf_addf(
-			b,
-			", %s wrote:\n> Looks good to me.\n>\n> %s: %s <%s>\n\n"
-			"Thanks, I will carry it in the next version.\n",
-			g->people[t->person].name, t->kind,
-			g->people[t->person].name, g->people[t->person].email);
-		g->st.quoted_trailers++;
-	} else {
-		ci_mailfmt_short_date(b, g->clock - 7200, au->tz);
-		st_buf_addf(b, ", %s wrote:\n", au->name);
-		if (m == 0) {
-			st_buf_addf(b, "> This series is about %s.\n\n",
-				    strchr(s->title, ':') + 2);
-		} else {
-			st_buf_addstr(b, "> ");
-			first_line(b, s->patches[m - 1].body);
-			st_buf_addf(b, "\n>\n> Signed-off-by: %s <%s>\n",
-				    au->name, au->email);
-			if (!kind || rng_chance(&g->rng, 40)) {
-				st_buf_addstr(b, "> ---\n>\n");
-				quote_hunk(b, &s->diff[m - 1]);
-			}
-			st_buf_addch(b, '\n');
-		}
-		if (kind) {
-			const struct person *r = &g->people[from];
-
-			st_buf_addf(b, "%s\n\n%s: %s <%s>\n",
-				    m == 0 ? "For the series:"
-					   : "Looks good to me.",
-				    kind, r->name, r->email);
-			g->st.trailers++;
-			for (size_t p = 0; p < s->k; p++)
-				if (m == 0 || p == m - 1)
-					add_trailer(vm, p, kind, from);
-			if (vm->nreviews < N_(vm->review_ids)) {
-				size_t i = vm->nreviews++;
-
-				snprintf(vm->review_ids[i],
-					 sizeof(vm->review_ids[i]), "%s", id);
-				vm->review_patch[i] = m;
-				vm->review[i] = (struct trailer){kind, from};
-			}
-		} else {
-			st_buf_addf(b, "%s\n",
-				    comments[rng_below(&g->rng, N_(comments))]);
-		}
-	}
+	if (type >= 80)
+		thanks_body(g, &vm->review[q]);
+	else
+		review_body(g, s, vi, m, kind, from, id);
 	rc = mail_end(g, &g->people[from], g->clock);
 	st_buf_release(&subj);
 	g->st.replies++;
@@ -1511,6 +1544,77 @@ static void oid_str(struct gen *g, char out[GIT_OID_HEXSZ + 1],
 }
 
 /*
+ * Post-images of pt's changes to tree t, the change of op i made at
+ * lines[i], into s->post and ch.
+ */
+static void make_posts(struct series *s, const struct patch *pt,
+		       const struct ci_demotree *t, const size_t *lines,
+		       int version, struct ci_gitwrite_change *ch)
+{
+	struct st_buf txt = ST_BUF_INIT;
+
+	for (size_t i = 0; i < pt->nops; i++) {
+		const struct ci_demotree_op *op = &pt->ops[i];
+		const struct ci_demotree_file *f = &t->files[op->file];
+
+		ci_demotree_op_text(&txt, f, op, version, pt->edited);
+		ci_demotree_post_image(&s->post[i], f, lines[i],
+				       op->kind == CI_DEMOTREE_MOD, &txt);
+		ch[i].path = f->path;
+		ch[i].data = s->post[i].buf;
+		ch[i].len = s->post[i].len;
+	}
+	st_buf_release(&txt);
+}
+
+/* Make the post-images in s->post the files' texts in t. */
+static void take_posts(struct series *s, const struct patch *pt,
+		       struct ci_demotree *t)
+{
+	for (size_t i = 0; i < pt->nops; i++) {
+		struct ci_demotree_file *f = &t->files[pt->ops[i].file];
+		struct st_buf tmp = f->text;
+
+		f->text = s->post[i];
+		s->post[i] = tmp;
+		ci_demotree_reindex(f);
+	}
+}
+
+/*
+ * Where pt's changes go on stable-1.0: ADD before the anchor, MOD on the
+ * line that master had (old[i]) if stable still has it. False when one
+ * does not apply.
+ */
+static bool stable_lines(struct gen *g, const struct patch *pt,
+			 const char (*old)[128], size_t *lines)
+{
+	struct st_buf pat = ST_BUF_INIT;
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < pt->nops; i++) {
+		const struct ci_demotree_op *op = &pt->ops[i];
+		const struct ci_demotree_file *f = &g->stable.files[op->file];
+		const char *hit;
+
+		if (op->kind == CI_DEMOTREE_ADD) {
+			lines[i] = ci_demotree_anchor(f);
+			continue;
+		}
+		st_buf_reset(&pat);
+		st_buf_addf(&pat, "\n%s\n", old[i]);
+		hit = ci_demotree_find(f->text.buf, f->text.len, pat.buf,
+				       pat.len);
+		if (hit)
+			lines[i] = ci_demotree_line_at(
+				f, (size_t)(hit - f->text.buf) + 1);
+		ok = hit != NULL;
+	}
+	st_buf_release(&pat);
+	return ok;
+}
+
+/*
  * Cherry-pick patch p (just committed on master as moid) to stable-1.0,
  * when each of its changes still applies there. Xen's backports say
  * "master commit:"; the others use git's "(cherry picked from ...)".
@@ -1520,187 +1624,145 @@ static int stable_pick(struct gen *g, struct series *s, size_t p,
 		       const char (*old)[128], json_t *jp)
 {
 	const struct patch *pt = &s->patches[p];
-	const struct person *au = &g->people[s->author];
-	struct st_buf txt = ST_BUF_INIT, m = ST_BUF_INIT;
+	const struct person *cm = &g->people[g->ap[s->area].maint[0]];
+	struct st_buf m = ST_BUF_INIT;
 	struct ci_gitwrite_change ch[OPS_MAX];
 	size_t lines[OPS_MAX];
 	char hex[GIT_OID_HEXSZ + 1];
-	git_oid oid;
 	int rc = 0;
 
-	for (size_t i = 0; i < pt->nops; i++) {
-		const struct ci_demotree_op *op = &pt->ops[i];
-		const struct ci_demotree_file *f = &g->stable.files[op->file];
-
-		if (op->kind == CI_DEMOTREE_ADD) {
-			lines[i] = ci_demotree_anchor(f);
-			continue;
-		}
-		/* The line to change must be there, alone. */
-		{
-			struct st_buf pat = ST_BUF_INIT;
-			const char *hit;
-
-			st_buf_addf(&pat, "\n%s\n", old[i]);
-			hit = ci_demotree_find(f->text.buf, f->text.len,
-					       pat.buf, pat.len);
-			st_buf_release(&pat);
-			if (!hit)
-				return 0;
-			lines[i] = ci_demotree_line_at(
-				f, (size_t)(hit - f->text.buf) + 1);
-		}
-	}
-	for (size_t i = 0; i < pt->nops; i++) {
-		const struct ci_demotree_op *op = &pt->ops[i];
-		struct ci_demotree_file *f = &g->stable.files[op->file];
-
-		ci_demotree_op_text(&txt, f, op, (int)s->v, pt->edited);
-		ci_demotree_post_image(&s->post[i], f, lines[i],
-				       op->kind == CI_DEMOTREE_MOD, &txt);
-		ch[i].path = f->path;
-		ch[i].data = s->post[i].buf;
-		ch[i].len = s->post[i].len;
-	}
+	if (!stable_lines(g, pt, old, lines))
+		return 0;
+	make_posts(s, pt, &g->stable, lines, (int)s->v, ch);
 	oid_str(g, hex, moid);
 	st_buf_addstr(&m, msg);
 	if (g->st.stable_commits % 4 == 1) {
 		st_buf_addf(&m, "master commit: %s\nmaster date: ", hex);
-		ci_mailfmt_git_date(&m, mtime,
-				    g->people[g->ap[s->area].maint[0]].tz);
+		ci_mailfmt_git_date(&m, mtime, cm->tz);
 		st_buf_addch(&m, '\n');
 	} else {
 		st_buf_addf(&m, "(cherry picked from commit %s)\n", hex);
 	}
-	memset(&oid, 0, sizeof(oid));
-	if (g->repo) {
-		rc = commit_on(g, &g->stable_head, false, ch, pt->nops, au,
-			       g->clock, &g->people[g->ap[s->area].maint[0]],
+	if (g->repo)
+		rc = commit_on(g, &g->stable_head, false, ch, pt->nops,
+			       &g->people[s->author], g->clock, cm,
 			       mtime + 3600, m.buf);
-		oid = g->stable_head;
-	}
 	if (rc == 0) {
-		for (size_t i = 0; i < pt->nops; i++) {
-			struct ci_demotree_file *f =
-				&g->stable.files[pt->ops[i].file];
-			struct st_buf t = f->text;
-
-			f->text = s->post[i];
-			s->post[i] = t;
-			ci_demotree_reindex(f);
-		}
+		take_posts(s, pt, &g->stable);
 		g->st.stable_commits++;
-		oid_str(g, hex, &oid);
-		st_json_set_str(jp, "stable", g->repo ? hex : NULL);
+		oid_str(g, hex, &g->stable_head);
+		if (jp)
+			st_json_set_str(jp, "stable", g->repo ? hex : NULL);
 	}
-	st_buf_release(&txt);
 	st_buf_release(&m);
+	return rc;
+}
+
+/* The commit message of patch p: the mail's, plus the trailers given. */
+static void commit_message(struct gen *g, const struct series *s, size_t p,
+			   struct st_buf *msg)
+{
+	const struct patch *pt = &s->patches[p];
+	const struct person *au = &g->people[s->author];
+	const struct version_mails *vm = &s->vm[s->v - 1];
+
+	st_buf_reset(msg);
+	st_buf_addf(msg, "%s\n\n%s\nSigned-off-by: %s <%s>\n", pt->subject,
+		    pt->body, au->name, au->email);
+	for (size_t i = 0; i < vm->ntrailers[p]; i++) {
+		const struct person *r = &g->people[vm->trailers[p][i].person];
+
+		st_buf_addf(msg, "%s: %s <%s>\n", vm->trailers[p][i].kind,
+			    r->name, r->email);
+	}
+}
+
+/* Keep the last master commits, for [GIT PULL] mails. */
+static void remember_commit(struct gen *g, const git_oid *oid,
+			    const char *subject, int64_t time)
+{
+	if (g->nrecent == N_(g->recent)) {
+		memmove(g->recent, g->recent + 1,
+			sizeof(g->recent) - sizeof(g->recent[0]));
+		g->nrecent--;
+	}
+	g->recent[g->nrecent].oid = *oid;
+	snprintf(g->recent[g->nrecent].subject, sizeof(g->recent[0].subject),
+		 "%s", subject);
+	g->recent[g->nrecent++].time = time;
+}
+
+/* Commit patch p of the last version of s on master; jp: its truth. */
+static int commit_patch(struct gen *g, struct series *s, size_t p,
+			struct st_buf *msg, json_t *jp)
+{
+	const struct patch *pt = &s->patches[p];
+	char old[OPS_MAX][128];
+	char hex[GIT_OID_HEXSZ + 1];
+	struct ci_gitwrite_change ch[OPS_MAX];
+	size_t lines[OPS_MAX];
+	int64_t atime = g->clock, ctime;
+	int rc = 0;
+
+	for (size_t i = 0; i < pt->nops; i++) {
+		const struct ci_demotree_file *f =
+			&g->master.files[pt->ops[i].file];
+		size_t o = ci_demotree_off(f, pt->ops[i].line);
+		size_t n = ci_demotree_line_len(f->text.buf + o,
+						f->text.buf + f->text.len);
+
+		/* The line a MOD replaces, to find it on stable-1.0. */
+		snprintf(old[i], sizeof(old[i]), "%.*s", (int)n,
+			 f->text.buf + o);
+		lines[i] = pt->ops[i].line;
+	}
+	make_posts(s, pt, &g->master, lines, (int)s->v, ch);
+	commit_message(g, s, p, msg);
+	/* A few days after posting, never before the last commit. */
+	ctime = atime + 2 * DAY + (int64_t)(mix(pt->ops[0].uid) % (3 * DAY));
+	if (ctime <= g->commit_clock)
+		ctime = g->commit_clock + 60;
+	g->commit_clock = ctime;
+	if (g->repo)
+		rc = commit_on(g, &g->master_head, false, ch, pt->nops,
+			       &g->people[s->author], atime,
+			       &g->people[g->ap[s->area].maint[0]], ctime,
+			       msg->buf);
+	if (rc < 0)
+		return rc;
+	take_posts(s, pt, &g->master);
+	g->st.commits++;
+	g->st.edited += pt->edited;
+	remember_commit(g, &g->master_head, pt->subject, ctime);
+	oid_str(g, hex, &g->master_head);
+	if (jp) {
+		st_json_set_str(jp, "commit", g->repo ? hex : NULL);
+		json_object_set_new(jp, "edited", json_boolean(pt->edited));
+	}
+	if (!g->forked && g->st.commits >= g->fork_at) {
+		ci_demotree_copy(&g->stable, &g->master);
+		g->stable_head = g->master_head;
+		g->forked = true;
+	} else if (g->forked && g->st.stable_commits < g->stable_max &&
+		   mix(pt->ops[0].uid ^ 0x5ab1e) % 100 < 25) {
+		rc = stable_pick(g, s, p, msg->buf, &g->master_head, ctime,
+				 (const char(*)[128])old, jp);
+	}
 	return rc;
 }
 
 /* Commit the last version of s on master, in posting order. */
 static int commit_series(struct gen *g, struct series *s)
 {
-	const struct person *au = &g->people[s->author];
-	const struct person *cm = &g->people[g->ap[s->area].maint[0]];
-	const struct version_mails *vm = &s->vm[s->v - 1];
 	json_t *jpatches =
 		s->jversion ? json_object_get(s->jversion, "patches") : NULL;
-	struct st_buf txt = ST_BUF_INIT, msg = ST_BUF_INIT;
+	struct st_buf msg = ST_BUF_INIT;
 	int rc = 0;
 
-	for (size_t p = 0; rc == 0 && p < s->k; p++) {
-		const struct patch *pt = &s->patches[p];
-		struct ci_gitwrite_change ch[OPS_MAX];
-		char old[OPS_MAX][128];
-		char hex[GIT_OID_HEXSZ + 1];
-		int64_t atime = g->clock, ctime;
-		json_t *jp = jpatches ? json_array_get(jpatches, p) : NULL;
-		git_oid oid;
-
-		memset(&oid, 0, sizeof(oid));
-		for (size_t i = 0; i < pt->nops; i++) {
-			const struct ci_demotree_op *op = &pt->ops[i];
-			struct ci_demotree_file *f = &g->master.files[op->file];
-			size_t o = ci_demotree_off(f, op->line);
-
-			snprintf(old[i], sizeof(old[i]), "%.*s",
-				 (int)ci_demotree_line_len(f->text.buf + o,
-							   f->text.buf +
-								   f->text.len),
-				 f->text.buf + o);
-			ci_demotree_op_text(&txt, f, op, (int)s->v, pt->edited);
-			ci_demotree_post_image(&s->post[i], f, op->line,
-					       op->kind == CI_DEMOTREE_MOD,
-					       &txt);
-			ch[i].path = f->path;
-			ch[i].data = s->post[i].buf;
-			ch[i].len = s->post[i].len;
-		}
-		st_buf_reset(&msg);
-		st_buf_addf(&msg, "%s\n\n%s\nSigned-off-by: %s <%s>\n",
-			    pt->subject, pt->body, au->name, au->email);
-		for (size_t i = 0; i < vm->ntrailers[p]; i++) {
-			const struct person *r =
-				&g->people[vm->trailers[p][i].person];
-
-			st_buf_addf(&msg, "%s: %s <%s>\n",
-				    vm->trailers[p][i].kind, r->name, r->email);
-		}
-		/* A few days after posting, never before the last commit. */
-		ctime = atime + 2 * DAY +
-			(int64_t)(mix(pt->ops[0].uid) % (3 * DAY));
-		if (ctime <= g->commit_clock)
-			ctime = g->commit_clock + 60;
-		g->commit_clock = ctime;
-		if (g->repo) {
-			rc = commit_on(g, &g->master_head, false, ch, pt->nops,
-				       au, atime, cm, ctime, msg.buf);
-			oid = g->master_head;
-		}
-		if (rc < 0)
-			break;
-		for (size_t i = 0; i < pt->nops; i++) {
-			struct ci_demotree_file *f =
-				&g->master.files[pt->ops[i].file];
-			struct st_buf t = f->text;
-
-			f->text = s->post[i];
-			s->post[i] = t;
-			ci_demotree_reindex(f);
-		}
-		g->st.commits++;
-		g->st.edited += pt->edited;
-		if (g->nrecent == N_(g->recent)) {
-			memmove(g->recent, g->recent + 1,
-				sizeof(g->recent) - sizeof(g->recent[0]));
-			g->nrecent--;
-		}
-		g->recent[g->nrecent].oid = oid;
-		snprintf(g->recent[g->nrecent].subject,
-			 sizeof(g->recent[0].subject), "%s", pt->subject);
-		g->recent[g->nrecent++].time = ctime;
-		oid_str(g, hex, &oid);
-		if (jp) {
-			st_json_set_str(jp, "commit", g->repo ? hex : NULL);
-			json_object_set_new(jp, "edited",
-					    json_boolean(pt->edited));
-		}
-		if (!g->forked && g->st.commits >= g->fork_at) {
-			ci_demotree_copy(&g->stable, &g->master);
-			g->stable_head = g->master_head;
-			g->forked = true;
-		} else if (g->forked && g->st.stable_commits < g->stable_max &&
-			   mix(pt->ops[0].uid ^ 0x5ab1e) % 100 < 25) {
-			json_t *dummy = jp ? NULL : json_object();
-
-			rc = stable_pick(g, s, p, msg.buf, &oid, ctime,
-					 (const char(*)[128])old,
-					 jp ? jp : dummy);
-			json_decref(dummy);
-		}
-	}
-	st_buf_release(&txt);
+	for (size_t p = 0; rc == 0 && p < s->k; p++)
+		rc = commit_patch(g, s, p, &msg,
+				  jpatches ? json_array_get(jpatches, p)
+					   : NULL);
 	st_buf_release(&msg);
 	return rc;
 }
@@ -1714,13 +1776,15 @@ static int send_pull(struct gen *g)
 	struct st_buf *b = &g->mail, subj = ST_BUF_INIT, url = ST_BUF_INIT;
 	char id[160], base[GIT_OID_HEXSZ + 1], head[GIT_OID_HEXSZ + 1];
 	char tag[64];
-	uint64_t fake[2] = {rng_next(&g->rng), rng_next(&g->rng)};
+	uint64_t fake[2];
 	const struct commit_ref *cb = g->nrecent ? &g->recent[0] : NULL;
 	const struct commit_ref *ch =
 		g->nrecent ? &g->recent[g->nrecent - 1] : NULL;
 	int rc;
 
 	/* Made-up ids without a repository (or without commits yet). */
+	fake[0] = rng_next(&g->rng);
+	fake[1] = rng_next(&g->rng);
 	snprintf(base, sizeof(base), "%016llx%016llx%08llx",
 		 (unsigned long long)fake[0], (unsigned long long)fake[1],
 		 (unsigned long long)(fake[0] >> 32));
@@ -1916,6 +1980,83 @@ static int prepare_dir(const char *dir, const char *mbox, const char *repo,
 	return 0;
 }
 
+static struct gen *gen_new(const struct ci_demodata_opts *opts,
+			   struct st_error *err)
+{
+	struct gen *g = st_xcalloc(1, sizeof(*g));
+	uint64_t expect = opts->messages / 8; /* commits, roughly */
+
+	g->mail = (struct st_buf)ST_BUF_INIT;
+	g->tmp = (struct st_buf)ST_BUF_INIT;
+	g->err = err;
+	g->opts = opts;
+	g->rng.s = opts->seed ^ 0x5745574152440000ULL; /* "STEWARD" */
+	g->clock = BASE_TIME + 9 * 3600;
+	/* About three months of mails, or more when there are many. */
+	g->gap = 90 * DAY / opts->messages;
+	if (g->gap < 120)
+		g->gap = 120;
+	if (expect > CI_DEMODATA_COMMIT_MAX)
+		expect = CI_DEMODATA_COMMIT_MAX;
+	g->fork_at = expect / 6 < 3 ? 3 : expect / 6;
+	g->stable_max = STABLE_MAX;
+	if (opts->messages <= CI_DEMODATA_TRUTH_DETAIL_MAX) {
+		g->truth = json_array();
+		g->pulls = json_array();
+	}
+	return g;
+}
+
+static void gen_free(struct gen *g)
+{
+	if (!g)
+		return;
+	if (g->mbox)
+		fclose(g->mbox);
+	for (size_t i = 0; i < g->npeople; i++) {
+		free(g->people[i].name);
+		free(g->people[i].email);
+		free(g->people[i].local);
+	}
+	free(g->people);
+	ci_demotree_release(&g->master);
+	ci_demotree_release(&g->stable);
+	ci_gitwrite_free(g->repo);
+	json_decref(g->truth);
+	json_decref(g->pulls);
+	st_buf_release(&g->mail);
+	st_buf_release(&g->tmp);
+	free(g);
+}
+
+/* Stream all the mails (and commits) to path. */
+static int write_mbox(struct gen *g, struct series *s, const char *path)
+{
+	uint64_t n = g->opts->messages;
+	int rc = 0;
+
+	g->mbox_path = path;
+	g->mbox = fopen(path, "wx");
+	if (!g->mbox)
+		return st_error_set(g->err, ST_ERROR, "cannot create '%s': %s",
+				    path, strerror(errno));
+	setvbuf(g->mbox, NULL, _IOFBF, 1 << 20);
+	while (rc == 0 && g->st.messages < n) {
+		if (!g->pulled && n >= 50 && g->st.messages >= n / 2)
+			rc = send_pull(g);
+		else
+			rc = run_series(g, s);
+	}
+	if (rc == 0 && (fflush(g->mbox) != 0 || ferror(g->mbox)))
+		rc = st_error_set(g->err, ST_ERROR, "cannot write '%s': %s",
+				  path, strerror(errno));
+	if (fclose(g->mbox) != 0 && rc == 0)
+		rc = st_error_set(g->err, ST_ERROR, "cannot write '%s': %s",
+				  path, strerror(errno));
+	g->mbox = NULL;
+	return rc;
+}
+
 int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 			 const struct ci_demodata_opts *opts,
 			 struct st_error *err)
@@ -1937,33 +2078,12 @@ int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 	rc = prepare_dir(dir, mbox.buf, repo.buf, truth.buf, err);
 	if (rc < 0)
 		goto out;
-	g = st_xcalloc(1, sizeof(*g));
+	g = gen_new(opts, err);
 	s = st_xcalloc(1, sizeof(*s));
 	for (size_t p = 0; p < PATCH_MAX; p++)
 		s->diff[p] = (struct st_buf)ST_BUF_INIT;
 	for (size_t i = 0; i < OPS_MAX; i++)
 		s->post[i] = (struct st_buf)ST_BUF_INIT;
-	g->mail = (struct st_buf)ST_BUF_INIT;
-	g->tmp = (struct st_buf)ST_BUF_INIT;
-	g->err = err;
-	g->opts = opts;
-	g->rng.s = opts->seed ^ 0x5745574152440000ULL; /* "STEWARD" */
-	g->clock = BASE_TIME + 9 * 3600;
-	g->gap = 90 * DAY / opts->messages;
-	if (g->gap < 120)
-		g->gap = 120;
-	{
-		uint64_t expect = opts->messages / 8;
-
-		if (expect > CI_DEMODATA_COMMIT_MAX)
-			expect = CI_DEMODATA_COMMIT_MAX;
-		g->fork_at = expect / 6 < 3 ? 3 : expect / 6;
-		g->stable_max = STABLE_MAX;
-	}
-	if (opts->messages <= CI_DEMODATA_TRUTH_DETAIL_MAX) {
-		g->truth = json_array();
-		g->pulls = json_array();
-	}
 	make_people(g);
 	g->st.people = g->npeople;
 	if (!opts->no_repo) {
@@ -1972,30 +2092,8 @@ int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 			goto out;
 	}
 	rc = make_tree(g);
-	if (rc < 0)
-		goto out;
-	g->mbox_path = mbox.buf;
-	g->mbox = fopen(mbox.buf, "wx");
-	if (!g->mbox) {
-		rc = st_error_set(err, ST_ERROR, "cannot create '%s': %s",
-				  mbox.buf, strerror(errno));
-		goto out;
-	}
-	setvbuf(g->mbox, NULL, _IOFBF, 1 << 20);
-	while (rc == 0 && g->st.messages < opts->messages) {
-		if (!g->pulled && opts->messages >= 50 &&
-		    g->st.messages >= opts->messages / 2)
-			rc = send_pull(g);
-		else
-			rc = run_series(g, s);
-	}
-	if (rc == 0 && (fflush(g->mbox) != 0 || ferror(g->mbox)))
-		rc = st_error_set(err, ST_ERROR, "cannot write '%s': %s",
-				  mbox.buf, strerror(errno));
-	if (fclose(g->mbox) != 0 && rc == 0)
-		rc = st_error_set(err, ST_ERROR, "cannot write '%s': %s",
-				  mbox.buf, strerror(errno));
-	g->mbox = NULL;
+	if (rc == 0)
+		rc = write_mbox(g, s, mbox.buf);
 	if (rc == 0)
 		rc = finish_repo(g);
 	if (rc == 0)
@@ -2003,24 +2101,7 @@ int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 	if (rc == 0 && out)
 		*out = g->st;
 out:
-	if (g) {
-		if (g->mbox)
-			fclose(g->mbox);
-		for (size_t i = 0; i < g->npeople; i++) {
-			free(g->people[i].name);
-			free(g->people[i].email);
-			free(g->people[i].local);
-		}
-		free(g->people);
-		ci_demotree_release(&g->master);
-		ci_demotree_release(&g->stable);
-		ci_gitwrite_free(g->repo);
-		json_decref(g->truth);
-		json_decref(g->pulls);
-		st_buf_release(&g->mail);
-		st_buf_release(&g->tmp);
-		free(g);
-	}
+	gen_free(g);
 	if (s) {
 		series_release(s);
 		free(s);
