@@ -1923,6 +1923,44 @@ static void counts_json(json_t *o, const struct ci_demodata_stats *st)
 	st_json_set_int(o, "stable_commits", (int64_t)st->stable_commits);
 }
 
+static json_t *people_json(struct gen *g, const size_t *idx, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, st_json_str(g->people[idx[i]].email));
+	return a;
+}
+
+/* The MAINTAINERS sections, as written in the repository. */
+static json_t *areas_json(struct gen *g)
+{
+	json_t *arr = json_array();
+
+	for (size_t a = 0; a < A_COUNT; a++) {
+		const struct area_people *ap = &g->ap[a];
+		json_t *o = json_object(), *files = json_array();
+		const char *f = areas[a].files;
+
+		st_json_set_str(o, "title", areas[a].title);
+		st_json_set_str(o, "prefix", areas[a].prefix);
+		json_object_set_new(o, "maintainers",
+				    people_json(g, ap->maint, ap->nmaint));
+		json_object_set_new(o, "reviewers",
+				    people_json(g, ap->rev, ap->nrev));
+		while (*f) {
+			size_t n = strcspn(f, " ");
+
+			json_array_append_new(files, json_stringn(f, n));
+			f += n + (f[n] == ' ');
+		}
+		json_object_set_new(o, "files", files);
+		st_json_set_str(o, "exclude", areas[a].exclude);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 static int write_truth(struct gen *g, const char *path)
 {
 	json_t *root = json_object(), *counts = json_object();
@@ -1944,6 +1982,7 @@ static int write_truth(struct gen *g, const char *path)
 		st_json_set_str(br, STABLE_BRANCH, hex);
 	}
 	json_object_set_new(root, "branches", br);
+	json_object_set_new(root, "areas", areas_json(g));
 	if (g->truth) {
 		json_t *people = json_array();
 

@@ -53,6 +53,21 @@ for e in '^THE REST$' '^M:	' '^R:	' '^L:	demo-devel@lists.example.org' \
 	'^S:	Supported' '^F:	xen/arch/arm/' '^X:	'; do
 	grep -q -- "$e" maint && pass || fail "MAINTAINERS lacks '$e'"
 done
+python3 - <<'PY' && pass || fail "truth areas differ from MAINTAINERS"
+import json, sys
+t = json.load(open('a/truth.json'))
+m = open('maint').read().splitlines()
+for a in t['areas']:
+    i = m.index(a['title'])
+    sec = m[i + 1:m.index('', i) if '' in m[i:] else len(m)]
+    for e in a['maintainers']:
+        assert any(l.startswith('M:\t') and '<%s>' % e in l for l in sec), e
+    for e in a['reviewers']:
+        assert any(l.startswith('R:\t') and '<%s>' % e in l for l in sec), e
+    for f in a['files']:
+        assert 'F:\t' + f in sec, f
+    assert len(t['areas']) == 11
+PY
 git -C a/repo.git log master --format=%B >log
 grep -q '^Reviewed-by: ' log && pass || fail "no Reviewed-by in master"
 grep -q '^Signed-off-by: ' log && pass || fail "no Signed-off-by in master"
