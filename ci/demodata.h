@@ -5,6 +5,36 @@
  * patches, and a JSON file with the ground truth. The output depends only
  * on the options: the same seed gives the same bytes and the same commit
  * ids (no clock, no rand(), no environment).
+ *
+ * archive.mbox (mboxrd: body lines matching /^>*From / get one more '>'):
+ * git format-patch mails ("[PATCH v2 3/5] area: subject", cover letters
+ * "0/5", Message-IDs "<20250106093000.12345-2-user@host>", In-Reply-To and
+ * References to the cover or first patch; later versions sometimes sent
+ * in reply to the earlier cover), RFC/RESEND/"XEN PATCH for-4.20"
+ * prefixes, replies with Reviewed-by/Acked-by/Tested-by (to a patch, or
+ * "For the series:" to a cover), comments quoting the diff, replies that
+ * only quote a trailer ("> Reviewed-by: ..."), and one [GIT PULL].
+ * From/Cc names are UTF-8 in several scripts, raw or RFC 2047 (B or Q).
+ *
+ * repo.git (bare): an initial commit with MAINTAINERS and ~60 source
+ * files, then the last version of about 60% of the series on master, in
+ * posting order (author and date from the mail, committer a maintainer a
+ * few days later, message = the mail's + the trailers given for that
+ * version); a few are "edited on commit" (one added line differs, so the
+ * patch-id differs but subject and author match). stable-1.0 forks from
+ * an early master commit and gets cherry-picks ending in "(cherry picked
+ * from commit <oid>)" or, one in four, "master commit: <oid>".
+ *
+ * truth.json: {seed, messages, list, detail, counts{...}, branches{master,
+ * stable-1.0}, areas[{title, prefix, maintainers[], reviewers[], files[],
+ * exclude}], and when detail is true: people[{name, email}], pulls[{msgid,
+ * url, tag, base, head}], series[{id, title, area, author{name, email},
+ * committed, versions[{version, tag, total, cover, in_reply_to,
+ * patches[{number, msgid, subject, trailers[{kind, name, email}],
+ * commit, edited, stable}]}]}]}. trailers are those given for that
+ * version of the patch (by reply to it or to its cover), quoted ones
+ * excluded; commit/edited/stable appear on the committed (last) version
+ * (commit and stable are null with --no-repo).
  */
 #ifndef STEWARD_CI_DEMODATA_H
 #define STEWARD_CI_DEMODATA_H

@@ -1,4 +1,4 @@
-# test-demodata.sh: `steward demo-data`, the sample project generator:
+# test-demo-data.sh: `steward demo-data`, the sample project generator:
 # determinism, message count, mboxrd, real diffs that apply and share
 # their patch-id with the commits, trailers, branches, and errors.
 . "$(dirname "$0")/../lib.sh"
