@@ -78,8 +78,6 @@ static uint64_t mix(uint64_t x)
 
 /* ---- static tables ----------------------------------------------------- */
 
-enum script { S_LATIN, S_CYRILLIC, S_GREEK, S_CHINESE, S_JAPANESE, S_KOREAN };
-
 struct name_part {
 	const char *text;  /* UTF-8 */
 	const char *ascii; /* for the address */
@@ -345,6 +343,7 @@ static const char *const comments[] = {
 	"Please also update the documentation.",
 	"Can this overflow?",
 };
+
 /* ---- people ------------------------------------------------------------ */
 
 struct person {
@@ -362,7 +361,7 @@ struct area_people {
 	size_t nrev;
 };
 
-/* ---- the tree ---------------------------------------------------------- */
+/* ---- series data ------------------------------------------------------- */
 
 struct patch {
 	struct ci_demotree_op ops[OPS_MAX];
