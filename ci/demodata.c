@@ -21,6 +21,7 @@
 #include "ci/mailfmt.h"
 #include "common/buf.h"
 #include "common/json.h"
+#include "common/progress.h"
 #include "common/xalloc.h"
 
 #include <errno.h>
@@ -2071,6 +2072,7 @@ static void gen_free(struct gen *g)
 static int write_mbox(struct gen *g, struct series *s, const char *path)
 {
 	uint64_t n = g->opts->messages;
+	struct st_progress *progress;
 	int rc = 0;
 
 	g->mbox_path = path;
@@ -2079,12 +2081,15 @@ static int write_mbox(struct gen *g, struct series *s, const char *path)
 		return st_error_set(g->err, ST_ERROR, "cannot create '%s': %s",
 				    path, strerror(errno));
 	setvbuf(g->mbox, NULL, _IOFBF, 1 << 20);
+	progress = st_progress_new("messages", n);
 	while (rc == 0 && g->st.messages < n) {
 		if (!g->pulled && n >= 50 && g->st.messages >= n / 2)
 			rc = send_pull(g);
 		else
 			rc = run_series(g, s);
+		st_progress_update(progress, g->st.messages);
 	}
+	st_progress_free(progress);
 	if (rc == 0 && (fflush(g->mbox) != 0 || ferror(g->mbox)))
 		rc = st_error_set(g->err, ST_ERROR, "cannot write '%s': %s",
 				  path, strerror(errno));
