@@ -22,7 +22,7 @@
  * few days later, message = the mail's + the trailers given for that
  * version); a few are "edited on commit" (one added line differs, so the
  * patch-id differs but subject and author match). stable-1.0 forks from
- * an early master commit and gets cherry-picks ending in "(cherry picked
+ * an early master commit and receives cherry-picks ending in "(cherry picked
  * from commit <oid>)" or, one in four, "master commit: <oid>".
  *
  * truth.json: {seed, messages, list, detail, counts{...}, branches{master,
