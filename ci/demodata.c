@@ -2003,19 +2003,57 @@ static int write_truth(struct gen *g, const char *path)
 	return rc;
 }
 
-static int prepare_dir(const char *dir, const char *mbox, const char *repo,
-		       const char *truth, struct st_error *err)
+static const char *const outputs[3] = {"archive.mbox", "repo.git",
+				       "truth.json"};
+
+/*
+ * Create dir if needed and make final[i] and tmp[i] (written first, then
+ * renamed, so an interrupted run leaves no output that looks complete).
+ */
+static int prepare_dir(const char *dir, struct st_buf *final,
+		       struct st_buf *tmp, struct st_error *err)
 {
 	struct stat sb;
-	const char *paths[3] = {mbox, repo, truth};
 
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return st_error_set(err, ST_ERROR, "cannot create '%s': %s",
 				    dir, strerror(errno));
-	for (size_t i = 0; i < 3; i++)
-		if (lstat(paths[i], &sb) == 0)
+	for (size_t i = 0; i < 3; i++) {
+		st_buf_addf(&final[i], "%s/%s", dir, outputs[i]);
+		st_buf_addf(&tmp[i], "%s/%s.tmp", dir, outputs[i]);
+		if (lstat(final[i].buf, &sb) == 0)
 			return st_error_set(err, ST_EEXISTS,
-					    "'%s' already exists", paths[i]);
+					    "'%s' already exists",
+					    final[i].buf);
+		if (lstat(tmp[i].buf, &sb) == 0)
+			return st_error_set(err, ST_EEXISTS,
+					    "'%s' already exists (left by an "
+					    "interrupted run: remove it)",
+					    tmp[i].buf);
+	}
+	return 0;
+}
+
+/* Give the outputs their names: the mbox last, as the sign of success. */
+static int rename_outputs(struct gen *g, struct st_buf *final,
+			  struct st_buf *tmp)
+{
+	static const size_t order[3] = {1, 2, 0};
+	bool repo = g->repo != NULL;
+
+	/* Closed before its folder moves. */
+	ci_gitwrite_free(g->repo);
+	g->repo = NULL;
+	for (size_t k = 0; k < 3; k++) {
+		size_t i = order[k];
+
+		if (i == 1 && !repo)
+			continue;
+		if (rename(tmp[i].buf, final[i].buf) < 0)
+			return st_error_set(g->err, ST_ERROR,
+					    "cannot rename '%s': %s",
+					    tmp[i].buf, strerror(errno));
+	}
 	return 0;
 }
 
@@ -2106,8 +2144,8 @@ int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 {
 	struct gen *g = NULL;
 	struct series *s = NULL;
-	struct st_buf mbox = ST_BUF_INIT, repo = ST_BUF_INIT,
-		      truth = ST_BUF_INIT;
+	struct st_buf final[3] = {ST_BUF_INIT, ST_BUF_INIT, ST_BUF_INIT};
+	struct st_buf tmp[3] = {ST_BUF_INIT, ST_BUF_INIT, ST_BUF_INIT};
 	int rc;
 
 	if (opts->messages < 1 || opts->messages > CI_DEMODATA_MESSAGES_MAX)
@@ -2115,10 +2153,7 @@ int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 				    "message count %llu out of range 1..%d",
 				    (unsigned long long)opts->messages,
 				    CI_DEMODATA_MESSAGES_MAX);
-	st_buf_addf(&mbox, "%s/archive.mbox", dir);
-	st_buf_addf(&repo, "%s/repo.git", dir);
-	st_buf_addf(&truth, "%s/truth.json", dir);
-	rc = prepare_dir(dir, mbox.buf, repo.buf, truth.buf, err);
+	rc = prepare_dir(dir, final, tmp, err);
 	if (rc < 0)
 		goto out;
 	g = gen_new(opts, err);
@@ -2130,17 +2165,19 @@ int ci_demodata_generate(struct ci_demodata_stats *out, const char *dir,
 	make_people(g);
 	g->st.people = g->npeople;
 	if (!opts->no_repo) {
-		rc = ci_gitwrite_open(&g->repo, repo.buf, err);
+		rc = ci_gitwrite_open(&g->repo, tmp[1].buf, err);
 		if (rc < 0)
 			goto out;
 	}
 	rc = make_tree(g);
 	if (rc == 0)
-		rc = write_mbox(g, s, mbox.buf);
+		rc = write_mbox(g, s, tmp[0].buf);
 	if (rc == 0)
 		rc = finish_repo(g);
 	if (rc == 0)
-		rc = write_truth(g, truth.buf);
+		rc = write_truth(g, tmp[2].buf);
+	if (rc == 0)
+		rc = rename_outputs(g, final, tmp);
 	if (rc == 0 && out)
 		*out = g->st;
 out:
@@ -2149,8 +2186,9 @@ out:
 		series_release(s);
 		free(s);
 	}
-	st_buf_release(&mbox);
-	st_buf_release(&repo);
-	st_buf_release(&truth);
+	for (size_t i = 0; i < 3; i++) {
+		st_buf_release(&final[i]);
+		st_buf_release(&tmp[i]);
+	}
 	return rc;
 }

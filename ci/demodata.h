@@ -79,7 +79,8 @@ struct ci_demodata_stats {
 /*
  * Write dir/archive.mbox, dir/repo.git (unless opts->no_repo) and
  * dir/truth.json. dir is created if missing; it must not already hold
- * any of these. Memory stays bounded whatever opts->messages is: mails
+ * any of these (nor NAME.tmp: each is written as NAME.tmp, and renamed
+ * once everything is written, the mbox last). Memory stays bounded whatever opts->messages is: mails
  * are streamed, at most CI_DEMODATA_COMMIT_MAX patches are committed and
  * truth.json keeps per-series detail only up to
  * CI_DEMODATA_TRUTH_DETAIL_MAX messages.

@@ -150,6 +150,13 @@ for n in 1 2 3 7; do
 	[ "$(grep -c '^From ' tiny$n/archive.mbox)" -eq $n ] && pass || fail "tiny $n count"
 done
 
+# Outputs are written under temporary names, then renamed.
+ls a | grep -q 'tmp' && fail "temporary files left in a" || pass
+mkdir g && : >g/archive.mbox.tmp
+run demo-data g --messages 5
+expect_rc 1 "leftover temporary file"
+expect_err "'g/archive.mbox.tmp' already exists (left by an interrupted run"
+
 # Errors.
 run demo-data a --messages 10
 expect_rc 1 "existing output"
