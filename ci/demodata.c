@@ -2018,6 +2018,9 @@ static int prepare_dir(const char *dir, struct st_buf *final,
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return st_error_set(err, ST_ERROR, "cannot create '%s': %s",
 				    dir, strerror(errno));
+	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return st_error_set(err, ST_ERROR, "'%s' is not a directory",
+				    dir);
 	for (size_t i = 0; i < 3; i++) {
 		st_buf_addf(&final[i], "%s/%s", dir, outputs[i]);
 		st_buf_addf(&tmp[i], "%s/%s.tmp", dir, outputs[i]);

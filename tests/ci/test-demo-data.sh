@@ -173,6 +173,10 @@ expect_rc 2 "two DIRs"
 run demo-data /proc/no/such/dir --messages 5
 expect_rc 1 "unwritable DIR"
 expect_err "cannot create '/proc/no/such/dir'"
+: >plainfile
+run demo-data plainfile --messages 5
+expect_rc 1 "DIR is a file"
+expect_err "'plainfile' is not a directory"
 run demo-data --help
 expect_rc 0 "help"
 expect_out "usage: steward demo-data"
