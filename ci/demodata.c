@@ -975,6 +975,17 @@ static void plan_ops(struct gen *g, struct patch *pt, const size_t *files,
 		snprintf(op->fn, sizeof(op->fn), "%s", fn.buf);
 		st_buf_release(&fn);
 	}
+	/* In path order, as git prints a diff (and its diffstat). */
+	for (size_t i = 1; i < pt->nops; i++)
+		for (size_t j = i;
+		     j > 0 && strcmp(g->master.files[pt->ops[j - 1].file].path,
+				     g->master.files[pt->ops[j].file].path) > 0;
+		     j--) {
+			struct ci_demotree_op t = pt->ops[j];
+
+			pt->ops[j] = pt->ops[j - 1];
+			pt->ops[j - 1] = t;
+		}
 }
 
 /* A commit message body about noun: a wrapped paragraph or two. */
@@ -1164,11 +1175,18 @@ static void changes_note(struct st_buf *b, size_t vi)
 	st_buf_addch(b, '\n');
 }
 
+static int stat_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ci_mailfmt_stat *)a)->path,
+		      ((const struct ci_mailfmt_stat *)b)->path);
+}
+
 static int send_cover(struct gen *g, struct series *s, size_t vi,
 		      const struct ci_mailfmt_stat *sl, size_t nsl,
 		      const size_t *cc, size_t ncc, const char *prev)
 {
 	const struct person *au = &g->people[s->author];
+	struct ci_mailfmt_stat sorted[PATCH_MAX * OPS_MAX];
 	struct st_buf subj = ST_BUF_INIT;
 	struct st_buf *b = &g->mail;
 	const char *refs[1] = {prev};
@@ -1190,7 +1208,10 @@ static int send_cover(struct gen *g, struct series *s, size_t vi,
 	for (size_t p = 0; p < s->k; p++)
 		st_buf_addf(b, "  %s\n", s->patches[p].subject);
 	st_buf_addch(b, '\n');
-	ci_mailfmt_diffstat(b, sl, nsl);
+	/* The series' diffstat is in path order, as git prints it. */
+	memcpy(sorted, sl, nsl * sizeof(*sl));
+	qsort(sorted, nsl, sizeof(*sorted), stat_cmp);
+	ci_mailfmt_diffstat(b, sorted, nsl);
 	st_buf_addstr(b, "\n-- \n2.39.5\n");
 	rc = mail_end(g, au, g->clock);
 	st_buf_release(&subj);

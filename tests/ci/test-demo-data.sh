@@ -115,6 +115,16 @@ for s in t['series']:
             continue
         if not same:
             print('patch-id differs', p['msgid'], c); bad += 1
+        # The index lines name the real blobs, abbreviated.
+        idx = lambda text: [l.split()[1] for l in text.splitlines()
+                            if l.startswith(b'index ')]
+        posted = idx(mail)
+        full = idx(git('show', '--full-index', '--format=', c).stdout)
+        if len(posted) != len(full) or not all(
+                f.split(b'..')[0].startswith(m.split(b'..')[0]) and
+                f.split(b'..')[1].startswith(m.split(b'..')[1])
+                for m, f in zip(posted, full)):
+            print('index lines differ', p['msgid'], posted, full); bad += 1
         body = git('log', '-1', '--format=%B', c).stdout.decode()
         for tr in p['trailers']:
             line = '%s: %s <%s>' % (tr['kind'], tr['name'], tr['email'])
