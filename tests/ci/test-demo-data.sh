@@ -82,7 +82,7 @@ FORK=$(git -C a/repo.git merge-base master stable-1.0)
 # commit's patch-id; edited ones do not; commit trailers are the truth's.
 git clone -q a/repo.git w 2>/dev/null
 python3 - "$T" >check.out 2>&1 <<'PY'
-import glob, json, subprocess, sys
+import glob, json, re, subprocess, sys
 T = sys.argv[1]
 t = json.load(open(T + '/a/truth.json'))
 mails = {}
@@ -115,6 +115,12 @@ for s in t['series']:
             continue
         if not same:
             print('patch-id differs', p['msgid'], c); bad += 1
+        # The posted diff is the commit's, byte for byte (hunk headers and
+        # their function lines included), but for the abbreviations.
+        norm = lambda x: re.sub(rb'(?m)^index [0-9a-f]+\.\.[0-9a-f]+', b'index', x)
+        posted_diff = mail[mail.index(b'\ndiff --git') + 1:mail.rindex(b'-- \n2.39.5')]
+        if norm(posted_diff) != norm(git('show', '--format=', c).stdout):
+            print('diff differs from git show', p['msgid']); bad += 1
         # The index lines name the real blobs, abbreviated.
         idx = lambda text: [l.split()[1] for l in text.splitlines()
                             if l.startswith(b'index ')]
