@@ -1128,10 +1128,7 @@ static size_t make_diffs(struct gen *g, struct series *s, size_t vi,
 			git_oid post;
 
 			ci_demotree_op_text(&txt, f, op, (int)vi + 1, false);
-			ci_demotree_post_image(&s->post[0], f, op->line, del,
-					       &txt);
-			git_odb_hash(&post, s->post[0].buf, s->post[0].len,
-				     GIT_OBJECT_BLOB);
+			ci_demotree_post_oid(&post, f, op->line, del, &txt);
 			ci_demotree_diff(&s->diff[p], f, op->line, del, &txt,
 					 ci_demotree_oid(f), &post);
 			sl[n].path = f->path;

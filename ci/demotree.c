@@ -11,7 +11,115 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CTX 3 /* lines of diff context, as git */
+#define CTX	    3 /* lines of diff context, as git */
+#define CACHE_SLOTS 32
+
+/* SHA-1 (FIPS 180-4), for blob ids: a state can be copied and resumed. */
+struct sha1 {
+	uint32_t h[5];
+	uint64_t len; /* bytes hashed */
+	unsigned char buf[64];
+	size_t nbuf;
+};
+
+/* SHA-1 states after "blob <len>\0" and the text before the anchor. */
+struct ci_demotree_cache {
+	size_t len[CACHE_SLOTS]; /* total post-image length; 0: free */
+	struct sha1 state[CACHE_SLOTS];
+	size_t next; /* the slot to replace next */
+};
+
+#define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
+
+static void sha1_block(uint32_t h[5], const unsigned char *p)
+{
+	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+	for (int i = 16; i < 80; i++)
+		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+	for (int i = 0; i < 80; i++) {
+		uint32_t f, k, t;
+
+		if (i < 20) {
+			f = (b & c) | (~b & d);
+			k = 0x5A827999;
+		} else if (i < 40) {
+			f = b ^ c ^ d;
+			k = 0x6ED9EBA1;
+		} else if (i < 60) {
+			f = (b & c) | (b & d) | (c & d);
+			k = 0x8F1BBCDC;
+		} else {
+			f = b ^ c ^ d;
+			k = 0xCA62C1D6;
+		}
+		t = ROL(a, 5) + f + e + k + w[i];
+		e = d;
+		d = c;
+		c = ROL(b, 30);
+		b = a;
+		a = t;
+	}
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+}
+
+static void sha1_init(struct sha1 *s)
+{
+	static const uint32_t h0[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE,
+				       0x10325476, 0xC3D2E1F0};
+
+	memcpy(s->h, h0, sizeof(h0));
+	s->len = 0;
+	s->nbuf = 0;
+}
+
+static void sha1_update(struct sha1 *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	s->len += n;
+	if (s->nbuf) {
+		size_t take = 64 - s->nbuf < n ? 64 - s->nbuf : n;
+
+		memcpy(s->buf + s->nbuf, p, take);
+		s->nbuf += take;
+		p += take;
+		n -= take;
+		if (s->nbuf < 64)
+			return;
+		sha1_block(s->h, s->buf);
+		s->nbuf = 0;
+	}
+	for (; n >= 64; p += 64, n -= 64)
+		sha1_block(s->h, p);
+	memcpy(s->buf, p, n);
+	s->nbuf = n;
+}
+
+static void sha1_final(struct sha1 *s, unsigned char out[20])
+{
+	static const unsigned char pad[64] = {0x80};
+	uint64_t bits = s->len * 8;
+	unsigned char lenb[8];
+
+	sha1_update(s, pad, s->nbuf < 56 ? 56 - s->nbuf : 120 - s->nbuf);
+	for (int i = 0; i < 8; i++)
+		lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha1_update(s, lenb, 8);
+	for (int i = 0; i < 5; i++) {
+		out[4 * i] = (unsigned char)(s->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)s->h[i];
+	}
+}
 
 /* What a declaration added to a header says, by version. */
 static const char *const attrs[4] = {"", " __must_check", " __pure", " __cold"};
@@ -116,6 +224,8 @@ void ci_demotree_reindex(struct ci_demotree_file *f)
 	size_t n = ci_demotree_count_lines(t, f->text.len), i = 0;
 
 	free(f->lines);
+	free(f->cache);
+	f->cache = NULL;
 	f->lines = st_xcalloc(n + 1, sizeof(*f->lines));
 	f->nlines = n;
 	for (const char *p = t; i < n; i++) {
@@ -131,12 +241,20 @@ void ci_demotree_reindex(struct ci_demotree_file *f)
 	f->anchor = hit ? ci_demotree_line_at(f, (size_t)(hit - t) + 1) : n;
 }
 
+void ci_demotree_file_release(struct ci_demotree_file *f)
+{
+	st_buf_release(&f->text);
+	free(f->lines);
+	free(f->cache);
+	f->lines = NULL;
+	f->cache = NULL;
+	f->nlines = 0;
+}
+
 void ci_demotree_release(struct ci_demotree *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		st_buf_release(&t->files[i].text);
-		free(t->files[i].lines);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		ci_demotree_file_release(&t->files[i]);
 	free(t->files);
 	t->files = NULL;
 	t->n = 0;
@@ -150,10 +268,47 @@ void ci_demotree_copy(struct ci_demotree *dst, const struct ci_demotree *src)
 		dst->files[i] = src->files[i];
 		dst->files[i].text = (struct st_buf)ST_BUF_INIT;
 		dst->files[i].lines = NULL;
+		dst->files[i].cache = NULL;
 		st_buf_add(&dst->files[i].text, src->files[i].text.buf,
 			   src->files[i].text.len);
 		ci_demotree_reindex(&dst->files[i]);
 	}
+}
+
+void ci_demotree_post_oid(git_oid *out, struct ci_demotree_file *f, size_t line,
+			  size_t del, const struct st_buf *add)
+{
+	size_t a = ci_demotree_off(f, line), z = ci_demotree_off(f, line + del);
+	size_t total = a + add->len + (f->text.len - z);
+	bool cacheable = del == 0 && line == f->anchor;
+	struct ci_demotree_cache *c = f->cache;
+	struct sha1 s;
+	char hdr[32];
+	size_t i = 0;
+	int n;
+
+	if (cacheable && c)
+		for (; i < CACHE_SLOTS && c->len[i] != total; i++)
+			;
+	if (cacheable && c && i < CACHE_SLOTS) {
+		s = c->state[i];
+	} else {
+		n = snprintf(hdr, sizeof(hdr), "blob %zu", total);
+		sha1_init(&s);
+		sha1_update(&s, hdr, (size_t)n + 1); /* with its NUL */
+		sha1_update(&s, f->text.buf, a);
+		if (cacheable) {
+			if (!f->cache)
+				f->cache = st_xcalloc(1, sizeof(*f->cache));
+			c = f->cache;
+			c->len[c->next] = total;
+			c->state[c->next] = s;
+			c->next = (c->next + 1) % CACHE_SLOTS;
+		}
+	}
+	sha1_update(&s, add->buf, add->len);
+	sha1_update(&s, f->text.buf + z, f->text.len - z);
+	sha1_final(&s, out->id);
 }
 
 const git_oid *ci_demotree_oid(struct ci_demotree_file *f)

@@ -38,7 +38,8 @@ struct ci_demotree_file {
 	bool has_oid;
 	size_t *lines; /* offset of each line */
 	size_t nlines;
-	size_t anchor; /* the line ADD inserts before */
+	size_t anchor;			 /* the line ADD inserts before */
+	struct ci_demotree_cache *cache; /* private: see ci_demotree_post_oid */
 };
 
 struct ci_demotree {
@@ -94,6 +95,9 @@ const git_oid *ci_demotree_oid(struct ci_demotree_file *f);
 /* The line where ADD inserts in f. */
 size_t ci_demotree_anchor(const struct ci_demotree_file *f);
 
+/* Free what f holds (its text, index and cache). */
+void ci_demotree_file_release(struct ci_demotree_file *f);
+
 /* Free the files' contents and the array; t is left empty. */
 void ci_demotree_release(struct ci_demotree *t);
 
@@ -114,6 +118,16 @@ void ci_demotree_op_text(struct st_buf *b, const struct ci_demotree_file *f,
 void ci_demotree_post_image(struct st_buf *post,
 			    const struct ci_demotree_file *f, size_t line,
 			    size_t del, const struct st_buf *add);
+
+/*
+ * The blob id of that post-image, without making it. For an ADD at the
+ * anchor, the SHA-1 state after the blob header and the text before the
+ * anchor is kept (by total length) until f changes: only the block and
+ * the tail are hashed again, which makes the mails of a large archive
+ * several times cheaper.
+ */
+void ci_demotree_post_oid(git_oid *out, struct ci_demotree_file *f, size_t line,
+			  size_t del, const struct st_buf *add);
 
 /* Append the "diff --git" of that change (pre and post: blob ids). */
 void ci_demotree_diff(struct st_buf *b, const struct ci_demotree_file *f,

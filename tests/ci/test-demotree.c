@@ -35,8 +35,7 @@ static void file_init(struct ci_demotree_file *f, const char *path,
 
 static void file_release(struct ci_demotree_file *f)
 {
-	st_buf_release(&f->text);
-	free(f->lines);
+	ci_demotree_file_release(f);
 }
 
 static void test_names(void **state)
@@ -181,6 +180,50 @@ static void test_mod_and_md(void **state)
 	file_release(&f);
 }
 
+/* post_oid is git's blob id of the post-image, cached state or not. */
+static void check_post_oid(struct ci_demotree_file *f, size_t line, size_t del,
+			   const struct st_buf *add)
+{
+	struct st_buf post = ST_BUF_INIT;
+	git_oid want, got;
+
+	ci_demotree_post_image(&post, f, line, del, add);
+	git_odb_hash(&want, post.buf, post.len, GIT_OBJECT_BLOB);
+	ci_demotree_post_oid(&got, f, line, del, add);
+	assert_true(git_oid_equal(&want, &got));
+	st_buf_release(&post);
+}
+
+static void test_post_oid(void **state)
+{
+	struct ci_demotree_file f;
+	struct st_buf add = ST_BUF_INIT;
+
+	file_init(&f, "xen/a.c", c_text);
+	/* Every block length across two SHA-1 blocks, each one twice (the
+	 * second time from the cached state), at the anchor and elsewhere. */
+	for (size_t n = 0; n < 140; n++) {
+		st_buf_reset(&add);
+		for (size_t i = 0; i < n; i++)
+			st_buf_addch(&add, i % 17 == 16 ? '\n' : 'a' + i % 26);
+		st_buf_addch(&add, '\n');
+		check_post_oid(&f, f.anchor, 0, &add);
+		check_post_oid(&f, f.anchor, 0, &add);
+		check_post_oid(&f, 3, 1, &add);
+		check_post_oid(&f, 0, 0, &add);
+	}
+	/* A change of the text drops the cached states (same length here, so
+	 * a stale state would be found and give a wrong id). */
+	f.text.buf[3] = 'b';
+	ci_demotree_reindex(&f);
+	check_post_oid(&f, f.anchor, 0, &add);
+	file_release(&f);
+	file_init(&f, "docs/t.md", "# t\n\nText.\n");
+	check_post_oid(&f, f.anchor, 0, &add);
+	file_release(&f);
+	st_buf_release(&add);
+}
+
 static void test_copy(void **state)
 {
 	struct ci_demotree a = {0}, b = {0};
@@ -208,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_add_diff),
 		cmocka_unit_test(test_mod_and_md),
+		cmocka_unit_test(test_post_oid),
 		cmocka_unit_test(test_copy),
 	};
 
