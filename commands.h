@@ -11,6 +11,7 @@
 int cmd_check(int argc, char **argv, struct st_ctx *ctx);
 int cmd_ci(int argc, char **argv, struct st_ctx *ctx);
 int cmd_config(int argc, char **argv, struct st_ctx *ctx);
+int cmd_demo_data(int argc, char **argv, struct st_ctx *ctx);
 int cmd_ingest(int argc, char **argv, struct st_ctx *ctx);
 int cmd_parse(int argc, char **argv, struct st_ctx *ctx);
 int cmd_security(int argc, char **argv, struct st_ctx *ctx);

@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	{"check", cmd_check, "run checks, show their history and badges"},
 	{"ci", cmd_ci, "run scheduled jobs that are due, or as a daemon"},
 	{"config", cmd_config, "show the configuration Steward would use"},
+	{"demo-data", cmd_demo_data,
+	 "generate a sample mailing-list archive and git tree"},
 	{"ingest", cmd_ingest, "bring mailing-list archives into the store"},
 	{"parse", cmd_parse,
 	 "parse mail without storing it, one JSON line per message"},
