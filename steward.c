@@ -26,6 +26,7 @@ struct command {
 /* Sorted by name; --help prints from it, so help cannot drift. */
 static const struct command commands[] = {
 	{"config", cmd_config, "show the configuration Steward would use"},
+	{"release", cmd_release, "plan, check, tag and package releases"},
 };
 
 static const char usage[] =
