@@ -10,6 +10,7 @@
 #include "common/xalloc.h"
 #include "release/blocker.h"
 #include "release/check.h"
+#include "release/notes.h"
 #include "release/plan.h"
 #include "release/status.h"
 #include "release/tag.h"
@@ -685,10 +686,147 @@ static int release_blocker(int argc, char **argv, struct st_ctx *ctx)
 	return 0;
 }
 
+static const char notes_usage[] =
+	"usage: steward release notes VERSION [--since REV] [--ref REF]\n"
+	"                             [--format md|html] [--repo PATH]\n"
+	"\n"
+	"Release notes from the commits in REF (default: the release tag\n"
+	"when it exists, else the release branch, else HEAD) and not in REV\n"
+	"(default: the release tag of X.Y.(Z-1), or of X.(Y-1).0 for X.Y.0):\n"
+	"changes by subject area, security fixes (XSA-N), credits from the\n"
+	"authors and trailers. HTML is the Markdown rendered by cmark.\n"
+	"\n"
+	"  --since REV       start after this revision\n"
+	"  --ref REF         end at this revision\n"
+	"  --format md|html  output format (default md)\n"
+	"  --repo PATH       repository (default: from [release \"X.Y\"])\n";
+
+/* The default start of the notes: the previous release's tag. */
+static void previous_tag(struct st_buf *out, struct st_ctx *ctx,
+			 const struct rel_version *v)
+{
+	struct rel_version prev = *v;
+
+	if (v->patch > 0) {
+		prev.patch--;
+	} else if (v->minor > 0) {
+		prev.minor--;
+	} else {
+		return;
+	}
+	snprintf(prev.text, sizeof(prev.text), "%lld.%lld.%lld",
+		 (long long)prev.major, (long long)prev.minor,
+		 (long long)prev.patch);
+	prev.rc = 0;
+	rel_plan_tag_name(out, ctx->config, &prev);
+}
+
+static int release_notes(int argc, char **argv, struct st_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"since", required_argument, NULL, 's'},
+		{"ref", required_argument, NULL, 'r'},
+		{"format", required_argument, NULL, 'f'},
+		{"repo", required_argument, NULL, 'R'},
+		ST_COMMON_LONG_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	struct st_buf since = ST_BUF_INIT, ref = ST_BUF_INIT,
+		      title = ST_BUF_INIT, md = ST_BUF_INIT, html = ST_BUF_INIT;
+	const char *since_opt = NULL, *ref_opt = NULL, *repo_opt = NULL;
+	const char *format = "md";
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	char *project = NULL;
+	struct rel_version v;
+	int c, rc;
+
+	st_opt_reset();
+	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			return st_opt_help(notes_usage);
+		case 's':
+			since_opt = optarg;
+			break;
+		case 'r':
+			ref_opt = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'R':
+			repo_opt = optarg;
+			break;
+		default:
+			if (!st_opt_is_common(c))
+				return st_opt_error(ctx, notes_usage, c, argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return st_ctx_usage_error(ctx, notes_usage,
+					  optind < argc
+						  ? "too many arguments"
+						  : "VERSION is required");
+	if (strcmp(format, "md") && strcmp(format, "html"))
+		return st_ctx_usage_error(ctx, notes_usage,
+					  "unknown format '%s'", format);
+	if (rel_version_parse(&v, argv[optind], &ctx->err) < 0)
+		return usage_from_err(ctx, notes_usage);
+	rc = rel_plan_open_repo(&repo, ctx->config, &v, repo_opt, &ctx->err);
+	if (rc < 0)
+		goto out;
+	if (ref_opt) {
+		st_buf_addstr(&ref, ref_opt);
+	} else {
+		rel_plan_tag_name(&ref, ctx->config, &v);
+		if (git_revparse_single(&obj, repo, ref.buf) < 0) {
+			char *branch;
+
+			st_buf_reset(&ref);
+			st_buf_addf(&ref, "release.%s.branch", v.series);
+			branch = st_config_get_string(ctx->config, ref.buf,
+						      "HEAD");
+			st_buf_reset(&ref);
+			st_buf_addstr(&ref, branch);
+			free(branch);
+		}
+	}
+	if (since_opt)
+		st_buf_addstr(&since, since_opt);
+	else
+		previous_tag(&since, ctx, &v);
+	project = rel_plan_project(ctx->config);
+	st_buf_addf(&title, "%s %s release notes", project, v.text);
+	rc = rel_notes_markdown(&md, repo, title.buf,
+				since.len ? since.buf : NULL, ref.buf,
+				&ctx->err);
+	if (rc < 0)
+		goto out;
+	if (!strcmp(format, "html")) {
+		rc = rel_notes_html(&html, title.buf, md.buf, &ctx->err);
+		if (rc == 0)
+			fwrite(html.buf, 1, html.len, stdout);
+	} else {
+		fwrite(md.buf, 1, md.len, stdout);
+	}
+out:
+	git_object_free(obj);
+	git_repository_free(repo);
+	free(project);
+	st_buf_release(&since);
+	st_buf_release(&ref);
+	st_buf_release(&title);
+	st_buf_release(&md);
+	st_buf_release(&html);
+	return rc;
+}
+
 /* Sorted by name. */
 static const struct subcommand subcommands[] = {
 	{"blocker", release_blocker, "add, list and close release blockers"},
 	{"check", release_check, "run the release rules before tagging"},
+	{"notes", release_notes, "release notes from the history"},
 	{"status", release_status, "phase, next milestone, blockers, acks"},
 	{"tag", release_tag, "create the (signed) release tag"},
 	{"tarball", release_tarball, "write reproducible release tarballs"},
