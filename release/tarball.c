@@ -9,6 +9,8 @@
 #include "common/xalloc.h"
 #include "release/gpg.h"
 
+#include <git2/sys/repository.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -566,15 +568,32 @@ int rel_tarball_stream(git_repository *repo, const git_oid *commit_id,
 		       struct st_error *err)
 {
 	struct tar *t = st_xcalloc(1, sizeof(*t));
+	git_repository *own = NULL;
+	git_index *index = NULL;
 	git_tree *tree = NULL;
 	int rc;
 
-	t->repo = repo;
+	/*
+	 * git archive reads attributes from the archived tree, never from
+	 * the index or work tree. A private bare handle with an empty
+	 * in-memory index leaves libgit2 only the commit's .gitattributes
+	 * (plus info/attributes and the global ones, as git).
+	 */
+	if (git_repository_open_ext(&own, git_repository_path(repo),
+				    GIT_REPOSITORY_OPEN_NO_SEARCH |
+					    GIT_REPOSITORY_OPEN_BARE,
+				    NULL) < 0 ||
+	    git_index_new(&index) < 0 ||
+	    git_repository_set_index(own, index) < 0) {
+		rc = git_fail(err, ST_ERROR, git_repository_path(repo));
+		goto out;
+	}
+	t->repo = own;
 	t->sink = sink;
 	t->sink_data = sink_data;
 	t->err = err;
 	st_buf_init(&t->path, 0);
-	if (git_commit_lookup(&t->commit, repo, commit_id) < 0) {
+	if (git_commit_lookup(&t->commit, own, commit_id) < 0) {
 		rc = git_fail(err, ST_ENOTFOUND, "commit");
 		goto out;
 	}
@@ -584,8 +603,6 @@ int rel_tarball_stream(git_repository *repo, const git_oid *commit_id,
 	}
 	t->mtime =
 		(unsigned long long)git_commit_committer(t->commit)->when.time;
-	/* Attributes as git archive reads them: from the archived tree
-	 * (here: the commit, then the index), not the work tree. */
 	t->attr_opts.version = GIT_ATTR_OPTIONS_VERSION;
 	t->attr_opts.flags =
 		GIT_ATTR_CHECK_INDEX_ONLY | GIT_ATTR_CHECK_INCLUDE_COMMIT;
@@ -613,6 +630,8 @@ int rel_tarball_stream(git_repository *repo, const git_oid *commit_id,
 out:
 	git_tree_free(tree);
 	git_commit_free(t->commit);
+	git_index_free(index);
+	git_repository_free(own);
 	st_buf_release(&t->path);
 	free(t);
 	return rc;

@@ -124,6 +124,21 @@ done
 [ "$(xz -l --robot big2/xen-1.2.4.tar.xz | awk '$1=="totals"{print $3}')" -ge 2 ] \
 	&& pass || fail "xz has several blocks"
 
+# Attributes come from the archived commit, not the index or work tree.
+cd repo
+printf 'README export-ignore\nversion.txt export-subst\n' >.gitattributes
+git commit -q -am 'Ship *.tmp, drop README'
+printf '* export-ignore\n' >.gitattributes
+git add .gitattributes
+cd ..
+mkdir attrs
+for ref in HEAD HEAD~1 HEAD~2; do
+	run release tarball 1.2.3 --repo repo --ref $ref --formats tar -o attrs
+	expect_rc 0 "attributes at $ref"
+	check_same $ref project-1.2.3/ attrs/project-1.2.3.tar
+done
+git -C repo reset -q --hard
+
 # Other prefixes and older commits.
 check_prefix() {
 	printf '[release "1.2"]\n\trepo = repo\n\tprefix = %s\n' "$1" >p.conf
