@@ -19,7 +19,7 @@ int rel_version_parse(struct rel_version *out, const char *s,
 	int n = 0;
 
 	memset(out, 0, sizeof(*out));
-	while (n < 3) {
+	for (;;) {
 		char num[24];
 		size_t len = strspn(p, "0123456789");
 
@@ -33,10 +33,11 @@ int rel_version_parse(struct rel_version *out, const char *s,
 		p += len;
 		if (*p == '\0')
 			break;
-		if (*p++ != '.')
+		if (*p != '.' || n == 3)
 			goto bad;
+		p++;
 	}
-	if (*p || n < 2)
+	if (n < 2)
 		goto bad;
 	out->major = parts[0];
 	out->minor = parts[1];
