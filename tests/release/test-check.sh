@@ -50,6 +50,15 @@ support() { # INITIAL-RELEASE
     Supported-Until: TBD
 S
 }
+configmk() { # DEBUG QEMU-REV MINIOS-REV
+	cat >xen/Config.mk <<K
+# A debug build of tools?
+debug ?= $1
+
+QEMU_UPSTREAM_REVISION ?= $2
+MINIOS_UPSTREAM_REVISION ?= $3
+K
+}
 changelog() { # HEADING
 	cat >xen/CHANGELOG.md <<C
 # Changelog
@@ -65,6 +74,7 @@ C
 at 2025-02-01
 makefile -unstable
 kconfig y
+configmk y master master
 support n/a
 changelog '## [4.20.0 UNRELEASED](https://xenbits.xenproject.org/gitweb/?p=xen.git;a=shortlog) - TBD'
 printf '   Xen 4.20 (unstable)\n\nWhat is Xen?\n' >xen/README
@@ -107,11 +117,12 @@ run release check 4.20.0 --json
 expect_rc 1 "the release does not pass on the rc"
 expect_json "j['ok'] is False"
 fails="[f['rule'] for f in j['findings'] if f['status'] == 'fail']"
-expect_json "$fails == ['makefile-extraversion', 'support-dates', 'changelog-entry', 'changelog-unreleased', 'debug-off', 'tag-subject']"
+expect_json "$fails == ['makefile-extraversion', 'support-dates', 'changelog-entry', 'changelog-unreleased', 'debug-off', 'debug-off-tools', 'qemu-pinned', 'minios-pinned', 'tag-subject']"
 expect_json "[f for f in j['findings'] if f['rule'] == 'makefile-extraversion'][0]['value'] == 'export XEN_EXTRAVERSION ?= .0-rc\$(XEN_VENDORVERSION)'"
 expect_json "[f for f in j['findings'] if f['rule'] == 'makefile-extraversion'][0]['line'] == 4"
 expect_json "[f for f in j['findings'] if f['rule'] == 'debug-off'][0]['value'] == 'y'"
 expect_json "[f for f in j['findings'] if f['rule'] == 'debug-off'][0]['line'] == 5"
+expect_json "[f for f in j['findings'] if f['rule'] == 'qemu-pinned'][0]['value'] == 'QEMU_UPSTREAM_REVISION ?= master'"
 expect_json "[f for f in j['findings'] if f['rule'] == 'changelog-unreleased'][0]['line'] == 3"
 expect_json "[f for f in j['findings'] if f['rule'] == 'tag-subject'][0]['value'] == 'Update Xen version to 4.20.0-rc2'"
 
@@ -160,6 +171,7 @@ git -C xen reset -q --hard staging~1
 at 2025-04-04
 makefile .0
 kconfig n
+configmk n qemu-xen-4.20.0 xen-RELEASE-4.20.0
 support 2025-04-04
 changelog '## [4.20.0](https://xenbits.xenproject.org/gitweb/?p=xen.git;a=shortlog;h=RELEASE-4.20.0) - 2025-04-04'
 printf '   Xen 4.20\n\nWhat is Xen?\n' >xen/README
