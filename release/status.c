@@ -87,6 +87,36 @@ static void set_day(json_t *o, const char *key, time_t t)
 	st_json_set_str(o, key, iso);
 }
 
+/* The release rules on the release branch: {ok, failed: [rules]}. */
+static int add_checks(json_t *o, const struct st_config *c,
+		      git_repository *repo, struct st_store *store,
+		      const struct rel_version *v, struct st_error *err)
+{
+	struct rel_findings fs = {0};
+	struct st_buf key = ST_BUF_INIT;
+	json_t *checks = json_object(), *failed = json_array();
+	char *branch;
+	int rc;
+
+	st_buf_addf(&key, "release.%s.branch", v->series);
+	branch = st_config_get_string(c, key.buf, "HEAD");
+	rc = rel_check_run(&fs, c, repo, v, branch, store, err);
+	for (size_t i = 0; rc == 0 && i < fs.n; i++)
+		if (fs.v[i].status == REL_FAIL)
+			json_array_append_new(failed,
+					      st_json_str(fs.v[i].rule));
+	json_object_set_new(checks, "ok", json_boolean(rel_findings_ok(&fs)));
+	json_object_set_new(checks, "failed", failed);
+	if (rc == 0)
+		json_object_set_new(o, "checks", checks);
+	else
+		json_decref(checks);
+	rel_findings_release(&fs);
+	st_buf_release(&key);
+	free(branch);
+	return rc;
+}
+
 int rel_status(json_t **out, const struct st_config *c, git_repository *repo,
 	       struct st_store *store, const struct rel_version *v, time_t now,
 	       struct st_error *err)
@@ -171,6 +201,11 @@ int rel_status(json_t **out, const struct st_config *c, git_repository *repo,
 		}
 		json_object_set_new(o, "unacked", arr);
 	}
+	if (repo) {
+		rc = add_checks(o, c, repo, store, v, err);
+		if (rc < 0)
+			goto out;
+	}
 out:
 	rel_unacked_free(un, nun);
 	rel_blocker_list_release(&bl);
@@ -205,6 +240,18 @@ void rel_status_print(FILE *f, const json_t *s)
 		fprintf(f, "  #%lld %s\n",
 			(long long)json_integer_value(json_object_get(e, "id")),
 			json_string_value(json_object_get(e, "title")));
+	}
+	e = json_object_get(s, "checks");
+	if (e) {
+		arr = json_object_get(e, "failed");
+		fprintf(f, "release rules: %s",
+			json_is_true(json_object_get(e, "ok")) ? "all pass"
+							       : "failing:");
+		json_array_foreach(arr, i, next)
+		{
+			fprintf(f, " %s", json_string_value(next));
+		}
+		fputc('\n', f);
 	}
 	arr = json_object_get(s, "unacked");
 	if (arr) {

@@ -28,8 +28,10 @@ int rel_status_default_series(struct st_buf *out, const struct st_config *c,
 
 /*
  * The status of v at now as a JSON object: version, phase, dates,
- * next {milestone, date, days}, blockers (open), unacked (commits since
- * the code freeze without a Release-Ack; only when repo is not NULL).
+ * next {milestone, date, days}, blockers (open); when repo is not
+ * NULL also unacked (commits since the code freeze without a
+ * Release-Ack) and checks {ok, failed: [rule names]} (the release
+ * rules on the branch, as check.h).
  * Caller owns *out. ST_EINVALID for a malformed date.
  */
 int rel_status(json_t **out, const struct st_config *c, git_repository *repo,

@@ -227,15 +227,17 @@ expect_json "j['version'] == '4.20.0' and j['phase'] == 'code-freeze'"
 expect_json "j['next'] == {'milestone': 'hard-code-freeze', 'date': '2025-03-21', 'days': 6}"
 expect_json "[u['subject'] for u in j['unacked']] == ['tools: sneak in a feature']"
 expect_json "j['blockers'] == []"
+expect_json "j['checks']['ok'] is False and 'release-acks' in j['checks']['failed'] and 'debug-off' in j['checks']['failed']"
 run --config old.conf release status 4.20
 expect_rc 0 "status text"
 expect_out "release 4.20.0: code-freeze (today 2025-03-15)"
 expect_out "next: hard-code-freeze on 2025-03-21, in 6 days"
 expect_out "tools: sneak in a feature"
+expect_out "release rules: failing: makefile-extraversion"
 STEWARD_NOW=$(date -u -d 2025-01-10 +%s) run release status --json
 expect_json "j['phase'] == 'last-posting' and j['next']['milestone'] == 'feature-freeze'"
 STEWARD_NOW=$(date -u -d 2025-05-01 +%s) run release status --json
-expect_json "j['phase'] == 'released' and j['next'] is None"
+expect_json "j['phase'] == 'released' and j['next'] is None and j['checks'] == {'ok': True, 'failed': []} and j['unacked'] == []"
 
 # Bad rules and usage.
 printf '[release-rule "x"]\n\tkind = nope\n' >bad.conf
