@@ -32,7 +32,7 @@ struct subcommand {
 };
 
 static const char tarball_usage[] =
-	"usage: steward release tarball VERSION [--ref REF] [-o DIR]\n"
+	"usage: steward release tarball VERSION [--rc N] [--ref REF] [-o DIR]\n"
 	"                               [--formats LIST] [--repo PATH]\n"
 	"                               [--sign KEYID] [--threads N] [--json]\n"
 	"\n"
@@ -41,6 +41,7 @@ static const char tarball_usage[] =
 	"deterministically, plus SHA256SUMS and, with --sign, detached gpg\n"
 	"signatures (.sig).\n"
 	"\n"
+	"  --rc N           candidate N: its tag, NAME-X.Y.Z-rcN files\n"
 	"  --ref REF        revision to archive (default: the release tag)\n"
 	"  -o, --output DIR folder to write to (default .)\n"
 	"  --formats LIST   comma-separated: tar, tar.gz, tar.xz\n"
@@ -90,6 +91,7 @@ static int release_tarball(int argc, char **argv, struct st_ctx *ctx)
 {
 	static const struct option opts[] = {
 		{"ref", required_argument, NULL, 'r'},
+		{"rc", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},
 		{"formats", required_argument, NULL, 'f'},
 		{"repo", required_argument, NULL, 'R'},
@@ -111,6 +113,7 @@ static int release_tarball(int argc, char **argv, struct st_ctx *ctx)
 	git_repository *repo = NULL;
 	char *project = NULL;
 	bool json = false;
+	int64_t rc_num = 0;
 	int c, rc;
 
 	o.dir = ".";
@@ -123,6 +126,11 @@ static int release_tarball(int argc, char **argv, struct st_ctx *ctx)
 			return st_opt_help(tarball_usage);
 		case 'r':
 			ref_opt = optarg;
+			break;
+		case 'n':
+			if (st_parse_int64(&rc_num, optarg, 1, 999, "--rc",
+					   &ctx->err) < 0)
+				return usage_from_err(ctx, tarball_usage);
 			break;
 		case 'o':
 			o.dir = optarg;
@@ -169,12 +177,15 @@ static int release_tarball(int argc, char **argv, struct st_ctx *ctx)
 		rc = rel_tarball_parse_formats(&o.formats, formats, &ctx->err);
 	if (rc < 0)
 		return usage_from_err(ctx, tarball_usage);
+	v.rc = rc_num;
 	project = rel_plan_project(ctx->config);
 	for (char *p = project; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	st_buf_addf(&def, "%s-%%V", project);
 	rel_plan_get(&name, ctx->config, &v, "tarball", def.buf);
+	if (v.rc)
+		st_buf_addf(&name, "-rc%lld", (long long)v.rc);
 	st_buf_reset(&def);
 	st_buf_addf(&def, "%s/", name.buf);
 	rel_plan_get(&prefix, ctx->config, &v, "prefix", def.buf);

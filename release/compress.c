@@ -54,7 +54,7 @@ struct rel_gz {
 	size_t next_fill; /* sequence number of the job being filled */
 	size_t next_run;  /* next sequence number a worker takes */
 	bool filling;	  /* jobs[next_fill] holds data not yet queued */
-	z_stream zs;	  /* the caller thread's stream when nthreads <= 1 */
+	z_stream zs;	  /* the caller's stream when nthreads <= 1 */
 	bool zs_init;
 	unsigned char tail[DICT_SIZE]; /* last input bytes queued */
 	size_t tail_len;

@@ -13,6 +13,12 @@
 #include <cmocka.h>
 #include <git2.h>
 
+/* Malformed versions, each rejected. */
+static const char *const bad[] = {
+	"",    "4",	   "4.",   "4..1",     "4.x",	     "4.20.1.",
+	"a.b", "4.20.1.2", "-1.2", "4.20.1rc", "99999999.1",
+};
+
 static void test_version(void **state)
 {
 	struct st_error err = ST_ERROR_INIT;
@@ -26,9 +32,6 @@ static void test_version(void **state)
 	assert_string_equal(v.series, "4.20");
 	assert_int_equal(rel_version_parse(&v, "4.20", &err), 0);
 	assert_string_equal(v.text, "4.20.0");
-	static const char *const bad[] = {
-		"",    "4",	   "4.",   "4..1",     "4.x",	    "4.20.1.",
-		"a.b", "4.20.1.2", "-1.2", "4.20.1rc", "99999999.1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(rel_version_parse(&v, bad[i], &err),
 				 ST_EINVALID);

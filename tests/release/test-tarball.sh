@@ -139,6 +139,14 @@ for ref in HEAD HEAD~1 HEAD~2; do
 done
 git -C repo reset -q --hard
 
+# A candidate: its tag by default, -rcN in the names.
+git -C repo tag 1.2.4-rc1 HEAD~1
+mkdir rc
+run release tarball 1.2.4 --rc 1 --repo repo -o rc --formats tar
+expect_rc 0 "rc tarball"
+expect_out "rc/project-1.2.4-rc1.tar"
+check_same 1.2.4-rc1 project-1.2.4-rc1/ rc/project-1.2.4-rc1.tar
+
 # Other prefixes and older commits.
 check_prefix() {
 	printf '[release "1.2"]\n\trepo = repo\n\tprefix = %s\n' "$1" >p.conf
