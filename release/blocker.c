@@ -15,9 +15,17 @@ int rel_blocker_add(struct st_store *s, const char *version, const char *title,
 	static const char sql[] =
 		"INSERT INTO blockers (version, title, link, owner, created) "
 		"VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = st_store_stmt(s, sql, err);
+	sqlite3_stmt *st;
 	int rc;
 
+	if (!*title || strlen(title) > REL_BLOCKER_MAX_FIELD ||
+	    (link && strlen(link) > REL_BLOCKER_MAX_FIELD) ||
+	    (owner && strlen(owner) > REL_BLOCKER_MAX_FIELD))
+		return st_error_set(err, ST_EINVALID,
+				    "blocker title, link and owner must be "
+				    "1 to %d bytes",
+				    REL_BLOCKER_MAX_FIELD);
+	st = st_store_stmt(s, sql, err);
 	if (!st)
 		return ST_ERROR;
 	st_store_bind_text(st, 1, version);

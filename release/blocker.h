@@ -29,7 +29,11 @@ struct rel_blocker_list {
 	size_t n;
 };
 
-/* Add an open blocker created at now; *id gets its id. */
+/* The longest title, link or owner accepted. */
+#define REL_BLOCKER_MAX_FIELD 1000
+
+/* Add an open blocker created at now; *id gets its id. ST_EINVALID for
+ * an empty title or a field over REL_BLOCKER_MAX_FIELD bytes. */
 int rel_blocker_add(struct st_store *s, const char *version, const char *title,
 		    const char *link, const char *owner, time_t now,
 		    int64_t *id, struct st_error *err);

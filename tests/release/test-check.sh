@@ -186,6 +186,14 @@ run release blocker add 4.20.0 "XSA-999 not applied" --owner Rel --link https://
 expect_rc 0 "blocker add"
 expect_out "1"
 run release blocker add 4.20.0 "Doc update"
+run release blocker add 4.20.0 ""
+expect_rc 1 "empty title"
+expect_err "blocker title, link and owner must be 1 to 1000 bytes"
+run release blocker add 4.20.0 "$(head -c 1001 /dev/zero | tr '\0' x)"
+expect_rc 1 "long title"
+run release blocker frob 4.20.0
+expect_rc 2 "unknown action"
+expect_err "unknown action 'frob'"
 run release blocker list 4.20.0 --json
 expect_rc 0 "blocker list"
 expect_json "[b['title'] for b in j] == ['XSA-999 not applied', 'Doc update'] and j[0]['owner'] == 'Rel' and j[0]['state'] == 'open'"
