@@ -54,6 +54,7 @@ struct tar {
 	git_repository *repo;
 	git_commit *commit;
 	unsigned long long mtime;
+	unsigned int umask; /* tar.umask, as git archive */
 	size_t prefix_len;
 	struct st_buf path; /* prefix + path of the current entry */
 	git_attr_options attr_opts;
@@ -234,14 +235,14 @@ static int write_entry(struct tar *t, const git_oid *oid, const char *path,
 	memset(&h, 0, sizeof(h));
 	if (S_ISDIR(mode) || mode == GIT_FILEMODE_COMMIT) {
 		h.typeflag[0] = '5';
-		mode = (S_IFDIR | mode | 0777) & ~TAR_UMASK;
+		mode = (S_IFDIR | mode | 0777) & ~t->umask;
 		mode = S_IFDIR | (mode & 07777);
 	} else if (S_ISLNK(mode)) {
 		h.typeflag[0] = '2';
 		mode |= 0777;
 	} else if (S_ISREG(mode)) {
 		h.typeflag[0] = '0';
-		mode = (mode | ((mode & 0100) ? 0777 : 0666)) & ~TAR_UMASK;
+		mode = (mode | ((mode & 0100) ? 0777 : 0666)) & ~t->umask;
 	} else {
 		return st_error_set(t->err, ST_EINVALID,
 				    "unsupported file mode 0%o of '%s'", mode,
@@ -563,6 +564,44 @@ static int walk(struct tar *t, const git_tree *tree, int depth)
 	return rc;
 }
 
+/*
+ * git's tar.umask: an octal number (default 0002), or "user" for the
+ * process umask.
+ */
+static int read_umask(unsigned int *out, git_repository *repo,
+		      struct st_error *err)
+{
+	git_config *cfg = NULL;
+	git_buf val = {0};
+	int rc = 0;
+
+	*out = TAR_UMASK;
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return git_fail(err, ST_ERROR, "repository config");
+	if (git_config_get_string_buf(&val, cfg, "tar.umask") == 0) {
+		char *end = NULL;
+		long v;
+
+		if (!strcmp(val.ptr, "user")) {
+			mode_t m = umask(0);
+
+			umask(m);
+			*out = (unsigned int)m;
+		} else {
+			v = strtol(val.ptr, &end, 8);
+			if (!*val.ptr || *end || v < 0 || v > 0777)
+				rc = st_error_set(err, ST_EINVALID,
+						  "bad tar.umask '%s'",
+						  val.ptr);
+			else
+				*out = (unsigned int)v;
+		}
+	}
+	git_buf_dispose(&val);
+	git_config_free(cfg);
+	return rc;
+}
+
 int rel_tarball_stream(git_repository *repo, const git_oid *commit_id,
 		       const char *prefix, rel_sink_fn sink, void *sink_data,
 		       struct st_error *err)
@@ -589,6 +628,9 @@ int rel_tarball_stream(git_repository *repo, const git_oid *commit_id,
 		goto out;
 	}
 	t->repo = own;
+	rc = read_umask(&t->umask, repo, err);
+	if (rc < 0)
+		goto out;
 	t->sink = sink;
 	t->sink_data = sink_data;
 	t->err = err;

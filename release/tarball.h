@@ -1,8 +1,9 @@
 /*
  * tarball.h: release tarballs. A commit's tree is streamed through
  * libgit2 into a tar archive whose bytes are those of
- * `git archive --format=tar --prefix=PREFIX COMMIT` (git 2.39 with the
- * default tar.umask 0002): a pax global header carrying the commit id,
+ * `git archive --format=tar --prefix=PREFIX COMMIT` (git 2.39, with the
+ * repository's tar.umask, default 0002): a pax global header carrying
+ * the commit id,
  * ustar headers with mtime = committer time, uid/gid 0 "root", modes
  * 0664/0775/0777, directory entries before their contents, submodules
  * as empty directories, long names split into prefix/name or carried by

@@ -147,6 +147,21 @@ expect_rc 0 "rc tarball"
 expect_out "rc/project-1.2.4-rc1.tar"
 check_same 1.2.4-rc1 project-1.2.4-rc1/ rc/project-1.2.4-rc1.tar
 
+# tar.umask changes the modes, as for git.
+git -C repo config tar.umask 022
+run release tarball 1.2.3 --repo repo --ref HEAD --formats tar -o attrs
+expect_rc 0 "tar.umask 022"
+check_same HEAD project-1.2.3/ attrs/project-1.2.3.tar
+git -C repo config tar.umask user
+(umask 027 && "$STEWARD" release tarball 1.2.3 --repo repo --ref HEAD --formats tar -o attrs >/dev/null)
+(umask 027 && git -C repo archive --format=tar --prefix=project-1.2.3/ HEAD) | cmp - attrs/project-1.2.3.tar \
+	&& pass || fail "tar.umask user"
+git -C repo config tar.umask 9x
+run release tarball 1.2.3 --repo repo --ref HEAD --formats tar -o attrs
+expect_rc 1 "bad tar.umask"
+expect_err "bad tar.umask '9x'"
+git -C repo config --unset tar.umask
+
 # Other prefixes and older commits.
 check_prefix() {
 	printf '[release "1.2"]\n\trepo = repo\n\tprefix = %s\n' "$1" >p.conf
