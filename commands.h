@@ -14,6 +14,7 @@ int cmd_config(int argc, char **argv, struct st_ctx *ctx);
 int cmd_demo_data(int argc, char **argv, struct st_ctx *ctx);
 int cmd_ingest(int argc, char **argv, struct st_ctx *ctx);
 int cmd_parse(int argc, char **argv, struct st_ctx *ctx);
+int cmd_release(int argc, char **argv, struct st_ctx *ctx);
 int cmd_security(int argc, char **argv, struct st_ctx *ctx);
 int cmd_series(int argc, char **argv, struct st_ctx *ctx);
 int cmd_trees(int argc, char **argv, struct st_ctx *ctx);

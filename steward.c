@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{"ingest", cmd_ingest, "bring mailing-list archives into the store"},
 	{"parse", cmd_parse,
 	 "parse mail without storing it, one JSON line per message"},
+	{"release", cmd_release, "plan, check, tag and package releases"},
 	{"security", cmd_security,
 	 "security advisories, their branch checks, embargoed issues"},
 	{"series", cmd_series, "list patch series or show one"},
