@@ -9,5 +9,7 @@
 #include "common/ctx.h"
 
 int cmd_config(int argc, char **argv, struct st_ctx *ctx);
+int cmd_serve(int argc, char **argv, struct st_ctx *ctx);
+int cmd_user(int argc, char **argv, struct st_ctx *ctx);
 
 #endif
