@@ -688,6 +688,7 @@ int rd_page_patch_mbox_msgid(struct st_httpd_req *req)
 	series = sqlite3_column_int64(st, 2);
 	number = sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
+	rc = 0;
 	if (series_q && series &&
 	    (!strcmp(series_q, "*") || !strcmp(series_q, "%2A"))) {
 		st = st_store_stmt(s, sql_deps, &req->err);

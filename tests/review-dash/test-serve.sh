@@ -7,6 +7,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
 
 export STEWARD_NOW=1767225600
+# Loopback only: no proxy may see these requests.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 PAGER=cat GIT_PAGER=cat
 SERVER_PID=
 stop_server() {
 	if [ -n "$SERVER_PID" ]; then
@@ -295,6 +298,34 @@ expect_no_body "<script" "check description escaped"
 expect_no_body 'href="javascript' "check URL neutralised"
 get /series/2
 expect_body "fail" "check on the series page"
+
+# ---- Debian's git-pw 2.0, unmodified, against the server ----
+command -v git-pw >/dev/null && pass || fail "git-pw missing (ci/setup installs it)"
+pw_state() { sqlite3 steward.db "SELECT state FROM patches WHERE id = 202"; }
+mkdir pw && (cd pw && git init -q && git config user.name T &&
+	git config user.email t@example.com && echo hello >README &&
+	git add README && git commit -qm init &&
+	git config pw.server "http://127.0.0.1:$PORT/api/1.2" &&
+	git config pw.project xen-devel && git config pw.token "$ADMIN") ||
+	fail "git-pw repo"
+(cd pw && git pw patch list) >pw.out 2>&1 && pass || fail "git pw patch list: $(tail -3 pw.out)"
+grep -q "| *202 | .*xen/arm: ffa: log SEND2 errors" pw.out && pass || fail "patch list content"
+grep -q "| *201 |" pw.out && fail "archived/accepted 201 listed" || pass
+(cd pw && git pw series list) >pw.out 2>&1 && pass || fail "git pw series list"
+grep -q "| *2 | .*xen/arm: ffa: harden SEND2 *| *2 |" pw.out && pass || fail "series list content"
+(cd pw && git pw patch show 202) >pw.out 2>&1 && pass || fail "git pw patch show"
+grep -q "Message ID *| <m5.1765497602@example.com>" pw.out && pass || fail "patch show content"
+(cd pw && git pw series show 2) >pw.out 2>&1 && pass || fail "git pw series show"
+grep -q "Received *| 2 of 2" pw.out && pass || fail "series show content"
+(cd pw && git -c pw.token=0123456789012345678901234567890123456789 pw patch update --state rejected 202) >pw.out 2>&1 \
+	&& fail "git pw update with a bad token" || pass
+[ "$(pw_state)" = new ] && pass || fail "unchanged after a rejected update"
+(cd pw && git pw patch update --state accepted 202) >pw.out 2>&1 && pass || fail "git pw patch update: $(tail -3 pw.out)"
+[ "$(pw_state)" = accepted ] && pass || fail "git pw update stored"
+(cd pw && git pw series apply 2) >pw.out 2>&1 && pass || fail "git pw series apply: $(tail -3 pw.out)"
+(cd pw && git log --format=%B -2) | grep -q "^Reviewed-by: Rob Reviewer" && pass || fail "series apply kept trailers"
+(cd pw && git pw patch download 201 "$T/p201.patch") >pw.out 2>&1 && pass || fail "git pw patch download: $(tail -3 pw.out)"
+grep -q "^Reviewed-by: Rob Reviewer" "$T/p201.patch" && pass || fail "downloaded patch has trailers"
 
 # ---- access log, graceful stop ----
 grep -q "http ip=127.0.0.1 method=GET path=/queue status=200" "$T/serve.err" \
