@@ -334,6 +334,47 @@ grep -q "$ADMIN" "$T/serve.err" && fail "token in the log" || pass
 stop_server
 [ "$SERVER_RC" = 0 ] && pass || { tail -40 "$T/serve.err"; fail "graceful stop (rc $SERVER_RC)"; }
 
+# ---- MAINTAINERS (who still has to ack) and landed commits ----
+printf '%b\n' "CORE" "M:\tMia Maintainer <mia@example.com>" \
+	"M:\tZed Core <zed@example.com>" "F:\tREADME" "" \
+	"LOGGING" "M:\tLou Logger <lou@example.com>" "F:\tLOG" "X:\tLOG/old" "" \
+	"THE REST" "M:\tAndrew Rest <andrew@example.com>" "F:\t*" "F:\t*/" >MAINTAINERS
+# The trees tables (schema 0003, another component's) as the trees
+# indexer fills them; IF NOT EXISTS: present once both are merged.
+sqlite3 steward.db <<'SQL' && pass || fail "trees rows"
+CREATE TABLE IF NOT EXISTS trees (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, path TEXT, url TEXT);
+CREATE TABLE IF NOT EXISTS branches (id INTEGER PRIMARY KEY, tree_id INTEGER NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0, tip TEXT);
+CREATE TABLE IF NOT EXISTS commits (id INTEGER PRIMARY KEY, tree_id INTEGER NOT NULL, oid TEXT NOT NULL, author_name TEXT, author_email TEXT, author_time INTEGER NOT NULL, committer_name TEXT, committer_email TEXT, commit_time INTEGER NOT NULL, subject TEXT NOT NULL, norm_subject TEXT NOT NULL, git_patch_id TEXT, is_merge INTEGER NOT NULL DEFAULT 0, backport_of TEXT, xsa TEXT, message TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS patch_commits (patch_id INTEGER NOT NULL, commit_id INTEGER NOT NULL, branch_id INTEGER NOT NULL, method TEXT NOT NULL);
+INSERT INTO trees(id, name, path) VALUES (1, 'xen', '/srv/git/xen.git');
+INSERT INTO branches(id, tree_id, name) VALUES (1, 1, 'staging');
+INSERT INTO commits(id, tree_id, oid, author_time, commit_time, subject, norm_subject, message)
+ VALUES (1, 1, 'c447b7308b1330ec6dcfef37220736c28f41daa0', 1766000000, 1766000000, 'xen/arm: ffa: check SEND2 sizes', 'xen/arm: ffa: check send2 sizes', 'm');
+INSERT INTO patch_commits VALUES (201, 1, 1, 'patch-id');
+SQL
+start_server --maintainers MAINTAINERS
+get "/queue?submitter=ann%40example.com"
+expect_body "Zed Core &lt;zed@example.com&gt;" "still to ack: CORE"
+expect_body "Lou Logger" "still to ack: LOGGING"
+expect_no_body "Mia Maintainer &lt;" "Mia acked the series"
+get "/queue?maintainer=lou&page=1"
+expect_body "harden SEND2" "maintainer filter"
+expect_no_body "filler" "maintainer filter"
+get "/queue?area=THE+REST"
+expect_body "/series/3" "THE REST when nothing else matches"
+expect_no_body "harden SEND2" "THE REST not for covered files"
+get "/queue.atom?maintainer=lou"
+expect_body "harden SEND2" "atom with the maintainer filter"
+expect_no_body "filler" "atom with the maintainer filter"
+get /series/2
+expect_body "<h2>Landed</h2>" "landed section"
+expect_body "<code>c447b7308b1330ec6dcfef37220736c28f41daa0</code>" "landed commit"
+expect_body "staging" "landed branch"
+get /metrics
+expect_body "Time to merge" "time to merge with trees"
+stop_server
+[ "$SERVER_RC" = 0 ] && pass || { tail -40 "$T/serve.err"; fail "server stop (rc $SERVER_RC)"; }
+
 # ---- TLS: TLS 1.2+ only, HSTS ----
 cat >cert.cfg <<'CFG'
 cn = "127.0.0.1"
