@@ -40,9 +40,26 @@ struct st_httpd {
 };
 
 /* What the per-thread key holds, so the destructor finds thread_close. */
+/* One cached GET response (see st_httpd_opts.cache_ttl_s). */
+struct cache_entry {
+	char *key; /* Host, path and query */
+	char *body;
+	size_t len;
+	const char *content_type; /* static storage, from the handler */
+	char *headers;		  /* "Name\0Value\0" pairs */
+	size_t headers_len;
+	uint64_t generation;
+	int64_t at; /* monotonic seconds */
+};
+
+#define CACHE_SLOTS    128
+#define CACHE_BODY_MAX (512 * 1024)
+
 struct thread_slot {
 	void (*close)(void *data);
 	void *data;
+	struct cache_entry cache[CACHE_SLOTS];
+	unsigned next; /* round-robin replacement */
 };
 
 static int64_t now_us(void)
@@ -152,7 +169,17 @@ static void thread_slot_free(void *p)
 
 	if (slot->close && slot->data)
 		slot->close(slot->data);
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		free(slot->cache[i].key);
+		free(slot->cache[i].body);
+		free(slot->cache[i].headers);
+	}
 	free(slot);
+}
+
+static struct thread_slot *thread_slot(struct st_httpd *h)
+{
+	return h->opts.thread_open ? pthread_getspecific(h->key_thread) : NULL;
 }
 
 static void *thread_data(struct st_httpd *h, struct st_error *err)
@@ -462,6 +489,97 @@ static int status_of(int rc)
 	}
 }
 
+static int add_key_arg(const char *key, const char *value, void *data)
+{
+	st_buf_addstr(data, key);
+	st_buf_addch(data, '=');
+	st_buf_addstr(data, value);
+	st_buf_addch(data, '&');
+	return 0;
+}
+
+static void cache_key(struct st_httpd_req *req, struct st_buf *key)
+{
+	const char *host = st_httpd_header(req, "Host");
+
+	st_buf_addstr(key, host ? host : "");
+	st_buf_addch(key, '\n');
+	st_buf_addstr(key, req->path);
+	st_buf_addch(key, '?');
+	st_httpd_query_each(req, add_key_arg, key);
+}
+
+static int64_t now_s(void)
+{
+	return now_us() / 1000000;
+}
+
+/* Reply from this worker's cache when an entry for key is from the same
+ * data generation and young enough. */
+static bool cache_lookup(struct st_httpd *h, struct thread_slot *slot,
+			 struct st_httpd_req *req, const char *key,
+			 uint64_t gen)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		struct cache_entry *e = &slot->cache[i];
+
+		if (!e->key || e->generation != gen ||
+		    now_s() - e->at >= (int64_t)h->opts.cache_ttl_s ||
+		    strcmp(e->key, key))
+			continue;
+		st_httpd_reply(req, 200, e->content_type, e->body, e->len);
+		st_buf_add(&req->extra_headers, e->headers, e->headers_len);
+		return true;
+	}
+	return false;
+}
+
+static void cache_store(struct thread_slot *slot, struct st_httpd_req *req,
+			const char *key, uint64_t gen)
+{
+	struct cache_entry *e = &slot->cache[slot->next++ % CACHE_SLOTS];
+
+	if (req->status != 200 || req->resp_len > CACHE_BODY_MAX)
+		return;
+	free(e->key);
+	free(e->body);
+	free(e->headers);
+	e->key = st_xstrdup(key);
+	e->body = st_xmemdupz(req->resp, req->resp_len);
+	e->len = req->resp_len;
+	e->content_type = req->content_type;
+	e->headers =
+		st_xmemdupz(req->extra_headers.buf, req->extra_headers.len);
+	e->headers_len = req->extra_headers.len;
+	e->generation = gen;
+	e->at = now_s();
+}
+
+/* Run the handler, through this worker's response cache for GET. */
+static int run_handler(struct st_httpd *h, const struct st_httpd_route *r,
+		       struct st_httpd_req *req)
+{
+	struct thread_slot *slot = thread_slot(h);
+	struct st_buf key = ST_BUF_INIT;
+	uint64_t gen = 0;
+	int rc;
+
+	if (!h->opts.cache_ttl_s || !h->opts.generation || !slot ||
+	    strcmp(r->method ? r->method : "", "GET"))
+		return r->fn(req);
+	cache_key(req, &key);
+	gen = h->opts.generation(req->thread_data);
+	if (cache_lookup(h, slot, req, key.buf, gen)) {
+		st_buf_release(&key);
+		return 0;
+	}
+	rc = r->fn(req);
+	if (rc == 0 && req->replied)
+		cache_store(slot, req, key.buf, gen);
+	st_buf_release(&key);
+	return rc;
+}
+
 static void dispatch(struct st_httpd *h, struct st_httpd_req *req)
 {
 	const struct st_httpd_route *r;
@@ -482,7 +600,7 @@ static void dispatch(struct st_httpd *h, struct st_httpd_req *req)
 			rc = req->err.code ? req->err.code : ST_ERROR;
 			goto fail;
 		}
-		rc = r->fn(req);
+		rc = run_handler(h, r, req);
 		if (rc < 0 && !req->replied)
 			goto fail;
 		if (!req->replied)

@@ -93,6 +93,14 @@ struct st_httpd_opts {
 	 * set fails that request with 500. close is called at thread exit. */
 	void *(*thread_open)(void *app, struct st_error *err);
 	void (*thread_close)(void *thread_data);
+	/*
+	 * Optional response cache for GET routes, one per worker thread: a
+	 * 200 response is reused for the same Host, path and query while
+	 * generation(thread_data) returns the same value (e.g. SQLite's
+	 * PRAGMA data_version) and for at most cache_ttl_s seconds (0: off).
+	 */
+	unsigned cache_ttl_s;
+	uint64_t (*generation)(void *thread_data);
 };
 
 /*

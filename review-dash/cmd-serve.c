@@ -11,7 +11,8 @@
 static const char usage[] =
 	"usage: steward serve [--listen ADDR:PORT] [--tls-cert FILE "
 	"--tls-key FILE]\n"
-	"                     [--threads N] [--maintainers FILE]\n"
+	"                     [--threads N] [--maintainers FILE] [--cache-ttl "
+	"S]\n"
 	"\n"
 	"Serve the review dashboard (queue, series, patches, contributors,\n"
 	"metrics, mbox downloads, Atom feed) and the Patchwork 1.2 REST API\n"
@@ -24,6 +25,9 @@ static const char usage[] =
 	"  --threads N         worker threads (default serve.threads, 2)\n"
 	"  --maintainers FILE  MAINTAINERS file for areas and who must ack\n"
 	"                      (default serve.maintainers)\n"
+	"  --cache-ttl S       seconds a worker may reuse a page while the\n"
+	"                      store is unchanged (default serve.cache-ttl,\n"
+	"                      10; 0 turns the cache off)\n"
 	"  --config FILE       read FILE instead of ./steward.conf\n";
 
 struct serve_opts {
@@ -32,6 +36,7 @@ struct serve_opts {
 	char *key;
 	char *maintainers;
 	int64_t threads;
+	int64_t cache_ttl;
 };
 
 int cmd_serve(int argc, char **argv, struct st_ctx *ctx)
@@ -42,6 +47,7 @@ int cmd_serve(int argc, char **argv, struct st_ctx *ctx)
 		{"tls-key", required_argument, NULL, 'k'},
 		{"threads", required_argument, NULL, 't'},
 		{"maintainers", required_argument, NULL, 'm'},
+		{"cache-ttl", required_argument, NULL, 'C'},
 		ST_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
@@ -58,6 +64,9 @@ int cmd_serve(int argc, char **argv, struct st_ctx *ctx)
 		st_config_get_path(ctx->config, "serve.maintainers", NULL);
 	rc = st_config_get_int(ctx->config, "serve.threads", 2, &o.threads,
 			       &ctx->err);
+	if (rc == 0)
+		rc = st_config_get_int(ctx->config, "serve.cache-ttl", 10,
+				       &o.cache_ttl, &ctx->err);
 	while (rc == 0 &&
 	       (c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS "", opts,
 				NULL)) != -1) {
@@ -80,6 +89,12 @@ int cmd_serve(int argc, char **argv, struct st_ctx *ctx)
 			if (rc < 0)
 				rc = st_ctx_usage_error(ctx, usage, "%s",
 							ctx->err.msg);
+		} else if (c == 'C') {
+			rc = st_parse_int64(&o.cache_ttl, optarg, 0, 3600,
+					    "--cache-ttl", &ctx->err);
+			if (rc < 0)
+				rc = st_ctx_usage_error(ctx, usage, "%s",
+							ctx->err.msg);
 		} else if (!st_opt_is_common(c)) {
 			rc = st_opt_error(ctx, usage, c, argv);
 		}
@@ -99,6 +114,7 @@ int cmd_serve(int argc, char **argv, struct st_ctx *ctx)
 	d.threads = (unsigned)o.threads;
 	d.db_path = db;
 	d.maintainers = o.maintainers;
+	d.cache_ttl = (unsigned)o.cache_ttl;
 	rc = rd_dash_serve(&d, &ctx->err);
 out:
 	free(o.listen);

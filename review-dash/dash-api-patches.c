@@ -38,12 +38,19 @@
 	"  WHERE ifnull(u.email, u.username) = dp.email LIMIT 1)"              \
 	" LEFT JOIN series s ON s.id = p.series_id"                            \
 	" LEFT JOIN lists l ON l.id = ifnull(s.list_id, m.list_id)"
+/* Filters as subqueries on p alone, so that the count needs no join and
+ * each unset filter (NULL) costs nothing. */
 #define PATCH_WHERE                                                            \
-	" WHERE (?1 IS NULL OR l.name = ?1 OR CAST(l.id AS TEXT) = ?1)"        \
+	" WHERE (?1 IS NULL OR ifnull((SELECT list_id FROM series"             \
+	"  WHERE id = p.series_id), (SELECT list_id FROM messages"             \
+	"  WHERE id = p.message_id)) IN (SELECT id FROM lists"                 \
+	"  WHERE name = ?1 OR CAST(id AS TEXT) = ?1))"                         \
 	" AND (?2 IS NULL OR instr(?2, ',' || p.state || ',') > 0)"            \
-	" AND (?3 IS NULL OR sp.email = ?3 OR CAST(sp.id AS TEXT) = ?3)"       \
-	" AND (?4 IS NULL OR du.username = ?4 OR dp.email = ?4"                \
-	"  OR CAST(du.id AS TEXT) = ?4)"                                       \
+	" AND (?3 IS NULL OR p.submitter_id IN (SELECT id FROM people"         \
+	"  WHERE email = ?3 OR CAST(id AS TEXT) = ?3))"                        \
+	" AND (?4 IS NULL OR p.delegate_id IN (SELECT id FROM people"          \
+	"  WHERE email = ?4 OR email IN (SELECT ifnull(email, username)"       \
+	"  FROM users WHERE username = ?4 OR CAST(id AS TEXT) = ?4)))"         \
 	" AND (?5 IS NULL OR p.archived = ?5)"                                 \
 	" AND (?6 IS NULL OR p.git_patch_id = ?6)"                             \
 	" AND (?7 IS NULL OR instr(lower(p.name), lower(?7)) > 0)"             \
@@ -263,14 +270,17 @@ int rd_api_patches(struct st_httpd_req *req)
 	if (rc < 0)
 		goto out;
 	rd_dash_base_url(req, &base);
-	st = st_store_stmt(s, sql_patch_count, &req->err);
-	if (!st) {
-		rc = ST_ERROR;
-		goto out;
+	if (!rd_dash_count_get(req, &total)) {
+		st = st_store_stmt(s, sql_patch_count, &req->err);
+		if (!st) {
+			rc = ST_ERROR;
+			goto out;
+		}
+		bind_patch_filter(st, &f);
+		if ((rc = rd_api_count_of(s, st, &total, &req->err)) < 0)
+			goto out;
+		rd_dash_count_put(req, total);
 	}
-	bind_patch_filter(st, &f);
-	if ((rc = rd_api_count_of(s, st, &total, &req->err)) < 0)
-		goto out;
 	st = st_store_stmt(s, sql, &req->err);
 	if (!st) {
 		rc = ST_ERROR;
@@ -631,6 +641,9 @@ int rd_api_patch_update(struct st_httpd_req *req)
 	}
 	rc = apply_update(rw, id, user, &u, &req->err);
 	if (rc == 0) {
+		/* This worker's totals may be off now; the others' expire
+		 * within RD_COUNT_TTL seconds. */
+		rd_dash_count_clear(req);
 		st_log(ST_LOG_INFO, "api: user %lld updated patch %lld",
 		       (long long)user, (long long)id);
 		rc = patch_detail(req, rw, id, &o);

@@ -181,18 +181,22 @@ static int series_query(struct st_httpd_req *req, const char *id_s)
 		pg.page = 1;
 	}
 	rd_dash_base_url(req, &base);
-	st = st_store_stmt(s, sql_s_count, &req->err);
-	if (!st) {
-		rc = ST_ERROR;
-		goto out;
+	if (id || !rd_dash_count_get(req, &total)) {
+		st = st_store_stmt(s, sql_s_count, &req->err);
+		if (!st) {
+			rc = ST_ERROR;
+			goto out;
+		}
+		st_store_bind_text(st, 1, project);
+		st_store_bind_text(st, 2, submitter);
+		st_store_bind_text(st, 3, q);
+		if (id)
+			sqlite3_bind_int64(st, 4, id);
+		if ((rc = rd_api_count_of(s, st, &total, &req->err)) < 0)
+			goto out;
+		if (!id)
+			rd_dash_count_put(req, total);
 	}
-	st_store_bind_text(st, 1, project);
-	st_store_bind_text(st, 2, submitter);
-	st_store_bind_text(st, 3, q);
-	if (id)
-		sqlite3_bind_int64(st, 4, id);
-	if ((rc = rd_api_count_of(s, st, &total, &req->err)) < 0)
-		goto out;
 	st = st_store_stmt(s, sql, &req->err);
 	if (!st) {
 		rc = ST_ERROR;

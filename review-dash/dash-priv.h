@@ -21,16 +21,33 @@ struct rd_dash {
 	bool has_trees;		      /* patch_commits and friends exist */
 };
 
+/* How long a worker reuses a list total (count(*)) for the same query:
+ * counting 100,000 rows for every page of an API list would dominate. */
+#define RD_COUNT_TTL   10
+#define RD_COUNT_SLOTS 16
+
 /* Per worker thread. */
 struct rd_dash_thread {
 	struct st_store *ro;
 	struct st_store *rw; /* opened on the first write */
+	struct {
+		char *key; /* path and query without page/per_page */
+		int64_t total;
+		int64_t at;
+	} counts[RD_COUNT_SLOTS];
+	unsigned next_count;
 };
 
 struct st_store *rd_dash_ro(struct st_httpd_req *req);
 /* The writable store, opened on first use; NULL with req->err set. */
 struct st_store *rd_dash_rw(struct st_httpd_req *req);
 struct rd_dash *rd_dash_app(struct st_httpd_req *req);
+
+/* The cached total for this request's list query, if fresh: true and
+ * *out set. put stores one; clear forgets them all (after a write). */
+bool rd_dash_count_get(struct st_httpd_req *req, int64_t *out);
+void rd_dash_count_put(struct st_httpd_req *req, int64_t total);
+void rd_dash_count_clear(struct st_httpd_req *req);
 
 /* Parse a positive row id from s. ST_ENOTFOUND when it is not one. */
 int rd_dash_id(int64_t *out, const char *s, struct st_error *err);

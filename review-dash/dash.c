@@ -99,16 +99,104 @@ static void *thread_open(void *data, struct st_error *err)
 		free(t);
 		return NULL;
 	}
+	/* Readers keep the hot part of the store in memory: a larger page
+	 * cache and mmap instead of a read() per page. */
+	if (st_store_exec(t->ro,
+			  "PRAGMA cache_size = -65536;"
+			  "PRAGMA mmap_size = 1073741824",
+			  err) < 0) {
+		st_store_free(t->ro);
+		free(t);
+		return NULL;
+	}
 	return t;
+}
+
+/* Changes whenever another connection commits to the store: cached pages
+ * of this worker are valid while it stays the same. */
+static uint64_t generation(void *data)
+{
+	static const char sql[] = "PRAGMA data_version";
+	struct rd_dash_thread *t = data;
+	sqlite3_stmt *st = st_store_stmt(t->ro, sql, NULL);
+	uint64_t v = 0;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		v = (uint64_t)sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return v;
 }
 
 static void thread_close(void *data)
 {
 	struct rd_dash_thread *t = data;
 
+	for (size_t i = 0; i < RD_COUNT_SLOTS; i++)
+		free(t->counts[i].key);
 	st_store_free(t->ro);
 	st_store_free(t->rw);
 	free(t);
+}
+
+static int add_key_param(const char *key, const char *value, void *data)
+{
+	if (strcmp(key, "page") && strcmp(key, "per_page")) {
+		st_buf_addstr(data, key);
+		st_buf_addch(data, '=');
+		st_buf_addstr(data, value);
+		st_buf_addch(data, '&');
+	}
+	return 0;
+}
+
+static void count_key(struct st_httpd_req *req, struct st_buf *key)
+{
+	st_buf_addstr(key, req->path);
+	st_buf_addch(key, '?');
+	st_httpd_query_each(req, add_key_param, key);
+}
+
+bool rd_dash_count_get(struct st_httpd_req *req, int64_t *out)
+{
+	struct rd_dash_thread *t = req->thread_data;
+	struct st_buf key = ST_BUF_INIT;
+	int64_t now = (int64_t)time(NULL);
+	bool hit = false;
+
+	count_key(req, &key);
+	for (size_t i = 0; i < RD_COUNT_SLOTS && !hit; i++) {
+		if (t->counts[i].key && !strcmp(t->counts[i].key, key.buf) &&
+		    now - t->counts[i].at < RD_COUNT_TTL) {
+			*out = t->counts[i].total;
+			hit = true;
+		}
+	}
+	st_buf_release(&key);
+	return hit;
+}
+
+void rd_dash_count_put(struct st_httpd_req *req, int64_t total)
+{
+	struct rd_dash_thread *t = req->thread_data;
+	unsigned i = t->next_count++ % RD_COUNT_SLOTS;
+	struct st_buf key = ST_BUF_INIT;
+
+	count_key(req, &key);
+	free(t->counts[i].key);
+	t->counts[i].key = st_buf_detach(&key, NULL);
+	t->counts[i].total = total;
+	t->counts[i].at = (int64_t)time(NULL);
+}
+
+void rd_dash_count_clear(struct st_httpd_req *req)
+{
+	struct rd_dash_thread *t = req->thread_data;
+
+	for (size_t i = 0; i < RD_COUNT_SLOTS; i++) {
+		free(t->counts[i].key);
+		t->counts[i].key = NULL;
+	}
 }
 
 int rd_dash_id(int64_t *out, const char *s, struct st_error *err)
@@ -295,6 +383,8 @@ int rd_dash_serve(const struct rd_dash_opts *opts, struct st_error *err)
 	ho.app = &app;
 	ho.thread_open = thread_open;
 	ho.thread_close = thread_close;
+	ho.cache_ttl_s = opts->cache_ttl;
+	ho.generation = generation;
 	ho.body_max = 256 * 1024;
 	st_httpd_block_signals();
 	rc = st_httpd_start(&h, &ho, err);

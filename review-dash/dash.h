@@ -16,6 +16,8 @@ struct rd_dash_opts {
 	unsigned threads;	 /* 0: 2 */
 	const char *db_path;	 /* the store; must exist */
 	const char *maintainers; /* a MAINTAINERS file, or NULL */
+	unsigned cache_ttl;	 /* seconds a worker reuses a GET response
+				  * while the store is unchanged; 0: off */
 };
 
 /*

@@ -36,3 +36,12 @@ CREATE TABLE api_events (
 	current TEXT
 );
 CREATE INDEX api_events_date ON api_events(date);
+
+-- Indexes the dashboard's reads need on the mail tables (0002 has none
+-- for these lookups): trailers and patches by patch, patches by date (the
+-- API's default git-pw order), and the open queue in date order.
+CREATE INDEX IF NOT EXISTS trailers_patch ON trailers(patch_id, kind);
+CREATE INDEX IF NOT EXISTS patches_date ON patches(date);
+CREATE INDEX IF NOT EXISTS series_open ON series(date)
+	WHERE superseded_by_id IS NULL;
+CREATE INDEX IF NOT EXISTS series_superseded ON series(superseded_by_id);

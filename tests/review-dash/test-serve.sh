@@ -99,6 +99,17 @@ expect_hdr "Content-Type: text/css" "css"
 CODE=$(curl -s -o /dev/null -w '%{http_code}' -I "http://127.0.0.1:$PORT/queue")
 expect_code 200 "HEAD"
 
+# ---- the per-worker page cache follows the store ----
+for _ in 1 2 3 4; do get /series/2; done
+expect_body "harden SEND2" "cached page"
+sqlite3 steward.db "UPDATE series SET name = 'renamed by ingest' WHERE id = 2" \
+	&& pass || fail "update the store"
+for _ in 1 2 3 4; do
+	get /series/2
+	expect_body "renamed by ingest" "page after a write elsewhere"
+done
+sqlite3 steward.db "UPDATE series SET name = 'xen/arm: ffa: harden SEND2' WHERE id = 2"
+
 # ---- not found, bad input ----
 for p in /series/999 /series/abc /patch/0 /people/nobody%40x /nope /series/2/mbox/extra; do
 	get "$p"
