@@ -742,7 +742,7 @@ int st_httpd_start(struct st_httpd **out, const struct st_httpd_opts *opts,
 	if (!h->opts.conn_limit)
 		h->opts.conn_limit = 256;
 	if (!h->opts.per_ip_limit)
-		h->opts.per_ip_limit = 64;
+		h->opts.per_ip_limit = 128;
 	if (!h->opts.timeout_s)
 		h->opts.timeout_s = 15;
 	if (!h->opts.body_max)

@@ -84,7 +84,7 @@ struct st_httpd_opts {
 	const char *tls_key;
 	unsigned threads;      /* worker threads; 0: 2 */
 	unsigned conn_limit;   /* 0: 256 */
-	unsigned per_ip_limit; /* 0: 64 */
+	unsigned per_ip_limit; /* 0: 128 */
 	unsigned timeout_s;    /* idle connection timeout; 0: 15 */
 	size_t body_max;       /* request body cap; 0: 1 MiB */
 	const struct st_httpd_route *routes; /* ends with a NULL pattern */

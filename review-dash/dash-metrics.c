@@ -244,15 +244,17 @@ int rd_page_metrics(struct st_httpd_req *req)
 	/* First review: the earliest reply giving Reviewed-by or Acked-by
 	 * to one of the series' patches or to its cover letter. */
 	static const char sql_review[] =
-		"SELECT s.date, min(m.date) FROM series s"
-		" JOIN trailers t ON (t.series_id = s.id AND t.patch_id IS "
-		"NULL)"
-		"  OR t.patch_id IN (SELECT id FROM patches WHERE"
-		"  series_id = s.id)"
-		" JOIN messages m ON m.id = t.message_id"
-		" WHERE t.kind IN ('Reviewed-by', 'Acked-by')"
-		" AND m.id NOT IN (SELECT message_id FROM patches)"
-		" GROUP BY s.id";
+		"SELECT s.date, min(x.d) FROM series s JOIN ("
+		" SELECT p.series_id AS sid, m.date AS d FROM trailers t"
+		"  JOIN patches p ON p.id = t.patch_id"
+		"  JOIN messages m ON m.id = t.message_id"
+		"  WHERE t.kind IN ('Reviewed-by', 'Acked-by')"
+		"  AND t.message_id != p.message_id"
+		" UNION ALL SELECT t.series_id, m.date FROM trailers t"
+		"  JOIN messages m ON m.id = t.message_id"
+		"  WHERE t.patch_id IS NULL"
+		"  AND t.kind IN ('Reviewed-by', 'Acked-by')"
+		") x ON x.sid = s.id GROUP BY s.id";
 	static const char sql_merge[] =
 		"SELECT s.date, max(c.commit_time) FROM series s"
 		" JOIN patches p ON p.series_id = s.id"

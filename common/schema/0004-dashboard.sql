@@ -44,4 +44,3 @@ CREATE INDEX IF NOT EXISTS trailers_patch ON trailers(patch_id, kind);
 CREATE INDEX IF NOT EXISTS patches_date ON patches(date);
 CREATE INDEX IF NOT EXISTS series_open ON series(date)
 	WHERE superseded_by_id IS NULL;
-CREATE INDEX IF NOT EXISTS series_superseded ON series(superseded_by_id);
