@@ -139,6 +139,7 @@ struct queue_filter {
 	const char *area;
 	int64_t age_days;
 	bool noreply;
+	bool missing_ack; /* a maintainer of a touched file has not acked */
 	int64_t page;
 };
 
@@ -155,6 +156,8 @@ static int parse_filter(struct st_httpd_req *req, struct queue_filter *f)
 	f->area = st_httpd_query(req, "area");
 	v = st_httpd_query(req, "noreply");
 	f->noreply = v && (!strcmp(v, "1") || !strcmp(v, "on"));
+	v = st_httpd_query(req, "missing_ack");
+	f->missing_ack = v && (!strcmp(v, "1") || !strcmp(v, "on"));
 	v = st_httpd_query(req, "age");
 	if (v && *v &&
 	    st_parse_int64(&f->age_days, v, 0, 100000, "age", &req->err) < 0)
@@ -262,6 +265,8 @@ static void add_filter_query(struct st_buf *u, const struct queue_filter *f)
 		st_buf_addf(u, "&age=%lld", (long long)f->age_days);
 	if (f->noreply)
 		st_buf_addstr(u, "&noreply=1");
+	if (f->missing_ack)
+		st_buf_addstr(u, "&missing_ack=1");
 }
 
 static void add_input(struct st_buf *b, const char *label, const char *name,
@@ -288,12 +293,27 @@ static void queue_form(struct st_buf *b, const struct queue_filter *f,
 	if (has_maint) {
 		add_input(b, "Maintainer", "maintainer", f->maint);
 		add_input(b, "Area", "area", f->area);
+		st_buf_addf(b,
+			    "<label><input type=\"checkbox\" "
+			    "name=\"missing_ack\" value=\"1\"%s> missing a "
+			    "maintainer's ack</label> ",
+			    f->missing_ack ? " checked" : "");
 	}
 	st_buf_addf(b,
 		    "<label><input type=\"checkbox\" name=\"noreply\" "
 		    "value=\"1\"%s> no reply yet</label> "
 		    "<button type=\"submit\">Filter</button></form>\n",
 		    f->noreply ? " checked" : "");
+}
+
+/* Does a series with these maintainers pass the filters that need
+ * MAINTAINERS (maintainer, area, missing ack)? */
+static bool maint_filter_ok(const struct queue_filter *f,
+			    const struct series_maint *sm)
+{
+	return (!f->maint || rd_contains_ci(sm->all.buf, f->maint)) &&
+	       (!f->area || rd_contains_ci(sm->areas.buf, f->area)) &&
+	       (!f->missing_ack || sm->pending.len);
 }
 
 /* One queue row as HTML. */
@@ -346,7 +366,7 @@ int rd_page_queue(struct st_httpd_req *req)
 	rc = parse_filter(req, &f);
 	if (rc < 0)
 		return rc;
-	scan = app->maint && (f.maint || f.area);
+	scan = app->maint && (f.maint || f.area || f.missing_ack);
 	st = queue_stmt(s, &f, now, scan, &req->err);
 	if (!st)
 		return ST_ERROR;
@@ -372,11 +392,7 @@ int rd_page_queue(struct st_httpd_req *req)
 			 * may run while this one is stepping. */
 			r = series_maintainers(s, app->maint, id, &sm,
 					       &req->err);
-			if (r == 0 && scan &&
-			    ((f.maint &&
-			      !rd_contains_ci(sm.all.buf, f.maint)) ||
-			     (f.area &&
-			      !rd_contains_ci(sm.areas.buf, f.area)))) {
+			if (r == 0 && scan && !maint_filter_ok(&f, &sm)) {
 				series_maint_release(&sm);
 				continue;
 			}
@@ -448,7 +464,7 @@ int rd_page_queue_atom(struct st_httpd_req *req)
 	rc = parse_filter(req, &f);
 	if (rc < 0)
 		return rc;
-	scan = app->maint && (f.maint || f.area);
+	scan = app->maint && (f.maint || f.area || f.missing_ack);
 	st = queue_stmt(s, &f, now, scan, &req->err);
 	if (!st)
 		return ST_ERROR;
@@ -467,8 +483,7 @@ int rd_page_queue_atom(struct st_httpd_req *req)
 		if (scan) {
 			if (series_maintainers(s, app->maint, id, &sm,
 					       &req->err) < 0 ||
-			    (f.maint && !rd_contains_ci(sm.all.buf, f.maint)) ||
-			    (f.area && !rd_contains_ci(sm.areas.buf, f.area))) {
+			    !maint_filter_ok(&f, &sm)) {
 				series_maint_release(&sm);
 				continue;
 			}

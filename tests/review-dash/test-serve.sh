@@ -329,6 +329,16 @@ expect_no_body "filler" "maintainer filter"
 get "/queue?area=THE+REST"
 expect_body "/series/3" "THE REST when nothing else matches"
 expect_no_body "harden SEND2" "THE REST not for covered files"
+get "/queue?missing_ack=1&submitter=ann%40example.com"
+expect_body "harden SEND2" "missing ack: Zed and Lou have not acked"
+sqlite3 steward.db "INSERT INTO messages(id, msgid, list_id, author_id, date, subject, kind, body, raw, raw_size) VALUES (9001, 'ack1@x', 1, 4, $STEWARD_NOW, 'Re: acks', 'comment', 'acks', x'00', 1);
+INSERT INTO trailers(patch_id, series_id, message_id, kind, person_id, value) VALUES
+ (NULL, 2, 9001, 'Acked-by', 4, 'Zed Core <zed@example.com>'),
+ (NULL, 2, 9001, 'Acked-by', 4, 'Lou Logger <lou@example.com>');" && pass || fail "acks"
+get "/queue?missing_ack=1&submitter=ann%40example.com"
+expect_no_body "harden SEND2" "every maintainer acked"
+get "/queue?missing_ack=1"
+expect_body "filler change" "fillers still miss CORE's acks"
 get "/queue.atom?maintainer=lou"
 expect_body "harden SEND2" "atom with the maintainer filter"
 expect_no_body "filler" "atom with the maintainer filter"
