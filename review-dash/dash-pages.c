@@ -292,6 +292,230 @@ static int add_series_patches(struct st_buf *b, struct st_store *s, int64_t id,
 	return rd_step_error(s, rc, err);
 }
 
+/* ---- what changed since the previous version ---- */
+
+#define INTERDIFF_MAX_LINES 1500
+
+struct lines {
+	const char **l;
+	size_t *len;
+	size_t n;
+};
+
+static void split_lines(struct lines *out, const char *text)
+{
+	size_t alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		if (out->n == alloc) {
+			alloc = alloc ? 2 * alloc : 64;
+			out->l = st_xreallocarray(out->l, alloc,
+						  sizeof(*out->l));
+			out->len = st_xreallocarray(out->len, alloc,
+						    sizeof(*out->len));
+		}
+		out->l[out->n] = p;
+		out->len[out->n++] = n;
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+static bool line_eq(const struct lines *a, size_t i, const struct lines *b,
+		    size_t j)
+{
+	return a->len[i] == b->len[j] && !memcmp(a->l[i], b->l[j], a->len[i]);
+}
+
+static void add_line(struct st_buf *b, char mark, const struct lines *x,
+		     size_t i)
+{
+	const char *cls = mark == '+' ? "add" : mark == '-' ? "del" : NULL;
+
+	if (cls)
+		st_buf_addf(b, "<span class=\"%s\">", cls);
+	st_buf_addch(b, mark);
+	st_html_text_n(b, x->l[i], x->len[i]);
+	if (cls)
+		st_buf_addstr(b, "</span>");
+	st_buf_addch(b, '\n');
+}
+
+/* A line diff of two patch diffs (longest common subsequence), escaped,
+ * showing changed lines only with one line of context. */
+static void add_interdiff(struct st_buf *b, const char *old, const char *new)
+{
+	struct lines a, c;
+	uint16_t *t;
+	size_t i = 0, j = 0, w;
+
+	split_lines(&a, old);
+	split_lines(&c, new);
+	if (a.n > INTERDIFF_MAX_LINES || c.n > INTERDIFF_MAX_LINES) {
+		st_buf_addstr(b, "<p class=\"muted\">Too large to compare "
+				 "here.</p>");
+		goto out;
+	}
+	w = c.n + 1;
+	t = st_xcalloc((a.n + 1) * w, sizeof(*t));
+	for (size_t x = a.n; x-- > 0;)
+		for (size_t y = c.n; y-- > 0;)
+			t[x * w + y] = line_eq(&a, x, &c, y)
+					       ? t[(x + 1) * w + y + 1] + 1
+				       : t[(x + 1) * w + y] > t[x * w + y + 1]
+					       ? t[(x + 1) * w + y]
+					       : t[x * w + y + 1];
+	st_buf_addstr(b, "<pre class=\"diff\">");
+	while (i < a.n || j < c.n) {
+		if (i < a.n && j < c.n && line_eq(&a, i, &c, j)) {
+			bool near = (i + 1 < a.n && j + 1 < c.n &&
+				     !line_eq(&a, i + 1, &c, j + 1)) ||
+				    (i > 0 && j > 0 &&
+				     !line_eq(&a, i - 1, &c, j - 1));
+
+			if (near)
+				add_line(b, ' ', &a, i);
+			i++;
+			j++;
+		} else if (i < a.n && (j == c.n || t[(i + 1) * w + j] >=
+							   t[i * w + j + 1])) {
+			add_line(b, '-', &a, i++);
+		} else {
+			add_line(b, '+', &c, j++);
+		}
+	}
+	st_buf_addstr(b, "</pre>");
+	free(t);
+out:
+	free(a.l);
+	free(a.len);
+	free(c.l);
+	free(c.len);
+}
+
+struct version_patch {
+	int64_t number;
+	char *name;
+	char *diff;
+};
+
+static int load_version(struct st_store *s, int64_t series,
+			struct version_patch **out, size_t *n,
+			struct st_error *err)
+{
+	static const char sql[] =
+		"SELECT number, name, ifnull(diff, '') FROM patches"
+		" WHERE series_id = ? ORDER BY number, id LIMIT 200";
+	sqlite3_stmt *st = st_store_stmt(s, sql, err);
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_int64(st, 1, series);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			*out = st_xreallocarray(*out, alloc, sizeof(**out));
+		}
+		(*out)[*n].number = sqlite3_column_int64(st, 0);
+		(*out)[*n].name = st_xstrdup(rd_col(st, 1));
+		(*out)[*n].diff = st_xstrdup(rd_col(st, 2));
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rd_step_error(s, rc, err);
+}
+
+static void free_version(struct version_patch *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].diff);
+	}
+	free(v);
+}
+
+static const struct version_patch *find_number(const struct version_patch *v,
+					       size_t n, int64_t number)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].number == number)
+			return &v[i];
+	return NULL;
+}
+
+/* Each patch compared with the same-numbered patch of the version this
+ * one supersedes. */
+static int add_changes(struct st_buf *b, struct st_store *s, int64_t id,
+		       struct st_error *err)
+{
+	static const char sql[] =
+		"SELECT p.id, p.version FROM series s JOIN series p"
+		" ON p.id = s.supersedes_id WHERE s.id = ?";
+	struct version_patch *old = NULL, *cur = NULL;
+	size_t nold = 0, ncur = 0;
+	sqlite3_stmt *st = st_store_stmt(s, sql, err);
+	int64_t prev = 0, prev_version = 0;
+	int rc;
+
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		prev = sqlite3_column_int64(st, 0);
+		prev_version = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rd_step_error(s, rc, err);
+	rc = load_version(s, prev, &old, &nold, err);
+	if (rc == 0)
+		rc = load_version(s, id, &cur, &ncur, err);
+	if (rc < 0)
+		goto out;
+	st_buf_addf(b,
+		    "<h2>Changes since <a href=\"/series/%lld\">v%lld</a>"
+		    "</h2>\n<ul class=\"changes\">",
+		    (long long)prev, (long long)prev_version);
+	for (size_t i = 0; i < ncur; i++) {
+		const struct version_patch *o =
+			find_number(old, nold, cur[i].number);
+
+		st_buf_addf(b, "<li>%lld. ", (long long)cur[i].number);
+		st_html_text(b, cur[i].name);
+		if (!o) {
+			st_buf_addstr(b, ": new in this version</li>");
+		} else if (!strcmp(o->diff, cur[i].diff)) {
+			st_buf_addstr(b, ": diff unchanged</li>");
+		} else {
+			st_buf_addstr(b, ": <details><summary>diff changed"
+					 "</summary>");
+			add_interdiff(b, o->diff, cur[i].diff);
+			st_buf_addstr(b, "</details></li>");
+		}
+	}
+	for (size_t i = 0; i < nold; i++) {
+		if (find_number(cur, ncur, old[i].number))
+			continue;
+		st_buf_addf(b, "<li>%lld. ", (long long)old[i].number);
+		st_html_text(b, old[i].name);
+		st_buf_addstr(b, ": dropped</li>");
+	}
+	st_buf_addstr(b, "</ul>\n");
+out:
+	free_version(old, nold);
+	free_version(cur, ncur);
+	return rc;
+}
+
 int rd_page_series(struct st_httpd_req *req)
 {
 	static const char sql[] =
@@ -357,6 +581,8 @@ int rd_page_series(struct st_httpd_req *req)
 	}
 	if (rc == 0)
 		rc = add_series_patches(&b, s, id, &req->err);
+	if (rc == 0)
+		rc = add_changes(&b, s, id, &req->err);
 	if (rc == 0)
 		rc = add_landed(&b, req, 0, id);
 	if (rc == 0)

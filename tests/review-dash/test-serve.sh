@@ -79,6 +79,10 @@ get /series/2
 expect_body '<a href="/series/1">v1</a>' "versions linked"
 expect_body "Acked-by: Mia Maintainer" "cover trailers"
 expect_body "Looks right." "comments"
+expect_body 'Changes since <a href="/series/1">v1</a>' "interdiff"
+expect_body '<span class="del">-+one</span>' "interdiff removed line"
+expect_body '<span class="add">++world</span>' "interdiff added line"
+expect_body "log SEND2 errors: new in this version" "interdiff new patch"
 get /series/1
 expect_body '<a href="/series/2">v2</a>' "versions linked back"
 get /people/ann%40example.com
