@@ -920,3 +920,105 @@ out:
 	st_buf_release(&base);
 	return rc;
 }
+
+/* ---- events: state changes made through the API ---- */
+
+int rd_api_events(struct st_httpd_req *req)
+{
+	static const char sql[] =
+		"SELECT e.id, e.category, e.date, ifnull(e.previous, ''),"
+		" ifnull(e.current, ''), ifnull(u.id, 0),"
+		" ifnull(u.username, ''), ifnull(u.email, ''), p.id, p.name,"
+		" m.msgid, ifnull(l.id, 0), ifnull(l.name, ''),"
+		" ifnull(l.address, '')"
+		" FROM api_events e JOIN patches p ON p.id = e.patch_id"
+		" JOIN messages m ON m.id = p.message_id"
+		" LEFT JOIN users u ON u.id = e.user_id"
+		" LEFT JOIN lists l ON l.id = m.list_id"
+		" WHERE (?1 IS NULL OR e.category = ?1)"
+		" AND (?2 IS NULL OR e.patch_id = ?2)"
+		" ORDER BY e.date DESC, e.id DESC LIMIT ?3 OFFSET ?4";
+	static const char sql_count[] = "SELECT count(*) FROM api_events e"
+					" WHERE (?1 IS NULL OR e.category = ?1)"
+					" AND (?2 IS NULL OR e.patch_id = ?2)";
+	struct st_store *s = rd_dash_ro(req);
+	struct st_buf base = ST_BUF_INIT;
+	const char *category = st_httpd_query(req, "category");
+	const char *patch_s = st_httpd_query(req, "patch");
+	struct rd_api_page pg;
+	json_t *arr = json_array();
+	sqlite3_stmt *st;
+	int64_t patch = 0, total = 0;
+	int rc = rd_api_parse_page(req, &pg);
+
+	if (rc == 0 && patch_s)
+		rc = st_parse_int64(&patch, patch_s, 1, INT64_MAX, "patch",
+				    &req->err);
+	if (rc < 0)
+		goto out;
+	rd_dash_base_url(req, &base);
+	st = st_store_stmt(s, sql_count, &req->err);
+	if (!st) {
+		rc = ST_ERROR;
+		goto out;
+	}
+	st_store_bind_text(st, 1, category);
+	if (patch)
+		sqlite3_bind_int64(st, 2, patch);
+	if ((rc = rd_api_count_of(s, st, &total, &req->err)) < 0)
+		goto out;
+	st = st_store_stmt(s, sql, &req->err);
+	if (!st) {
+		rc = ST_ERROR;
+		goto out;
+	}
+	st_store_bind_text(st, 1, category);
+	if (patch)
+		sqlite3_bind_int64(st, 2, patch);
+	sqlite3_bind_int64(st, 3, pg.per_page);
+	sqlite3_bind_int64(st, 4, (pg.page - 1) * pg.per_page);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object(), *payload = json_object();
+		json_t *po = json_object();
+		int64_t pid = sqlite3_column_int64(st, 8);
+
+		st_json_set_int(o, "id", sqlite3_column_int64(st, 0));
+		st_json_set_str(o, "category", rd_col(st, 1));
+		json_object_set_new(
+			o, "project",
+			rd_api_project_json(base.buf,
+					    sqlite3_column_int64(st, 11),
+					    rd_col(st, 12), rd_col(st, 13)));
+		json_object_set_new(o, "date",
+				    rd_api_jdate(sqlite3_column_int64(st, 2)));
+		json_object_set_new(
+			o, "actor",
+			sqlite3_column_int64(st, 5)
+				? rd_api_user_json(base.buf,
+						   sqlite3_column_int64(st, 5),
+						   rd_col(st, 6), rd_col(st, 7))
+				: json_null());
+		st_json_set_int(po, "id", pid);
+		json_object_set_new(
+			po, "url",
+			rd_api_jurl(base.buf, API "/patches/%lld/", pid));
+		json_object_set_new(po, "web_url",
+				    rd_api_jurl(base.buf, "/patch/%lld/", pid));
+		json_object_set_new(po, "msgid", rd_api_jmsgid(rd_col(st, 10)));
+		st_json_set_str(po, "name", rd_col(st, 9));
+		json_object_set_new(payload, "patch", po);
+		st_json_set_str(payload, "previous_state", rd_col(st, 3));
+		st_json_set_str(payload, "current_state", rd_col(st, 4));
+		json_object_set_new(o, "payload", payload);
+		json_array_append_new(arr, o);
+	}
+	sqlite3_reset(st);
+	if ((rc = rd_step_error(s, rc, &req->err)) < 0)
+		goto out;
+	rc = rd_api_reply_list(req, base.buf, &pg, total, arr);
+	arr = NULL;
+out:
+	json_decref(arr);
+	st_buf_release(&base);
+	return rc;
+}

@@ -117,6 +117,7 @@ int rd_api_covers(struct st_httpd_req *req);
 int rd_api_cover(struct st_httpd_req *req);
 int rd_api_series_list(struct st_httpd_req *req);
 int rd_api_series(struct st_httpd_req *req);
+int rd_api_events(struct st_httpd_req *req);
 int rd_api_empty(struct st_httpd_req *req);
 
 #endif

@@ -45,7 +45,7 @@ static const struct st_httpd_route routes[] = {
 	{"GET", "/api/1.2/covers/*", rd_api_cover},
 	{"GET", "/api/1.2/series", rd_api_series_list},
 	{"GET", "/api/1.2/series/*", rd_api_series},
-	{"GET", "/api/1.2/events", rd_api_empty},
+	{"GET", "/api/1.2/events", rd_api_events},
 	{"GET", "/api/1.2/bundles", rd_api_empty},
 	{NULL, NULL, NULL},
 };

@@ -202,8 +202,6 @@ get "/api/1.2/patches/201/comments/"
 body_json "len(j) == 1 and 'Looks right' in j[0]['content']"
 get "/api/1.2/bundles/?order=name&project=xen-devel"
 body_json "j == []"
-get "/api/1.2/events/"
-body_json "j == []"
 get /api/1.2/projects/1/
 body_json "j['name'] == 'xen-devel'"
 
@@ -237,6 +235,10 @@ expect_code 200 "PATCH JSON"
 state_of | grep -q "^accepted,1,c447b7308b1330ec6dcfef37220736c28f41daa0,[0-9]" && pass || fail "stored: $(state_of)"
 get "/api/1.2/patches/?delegate=admin&state=accepted&archived=true"
 body_json "[p['id'] for p in j] == [201]"
+get "/api/1.2/events/?category=patch-state-changed"
+body_json "len(j) == 1 and j[0]['payload']['patch']['id'] == 201 and j[0]['payload']['previous_state'] == 'new' and j[0]['payload']['current_state'] == 'accepted' and j[0]['actor']['username'] == 'admin'"
+get "/api/1.2/events/?patch=999"
+body_json "j == []"
 api_patch "$ADMIN" '{"archived": "perhaps"}' application/json
 expect_code 400 "PATCH bad JSON value"
 api_patch "$ADMIN" '{"archived": ' application/json
