@@ -641,8 +641,8 @@ int rd_api_patch_update(struct st_httpd_req *req)
 	}
 	rc = apply_update(rw, id, user, &u, &req->err);
 	if (rc == 0) {
-		/* This worker's totals may be off now; the others' expire
-		 * within RD_COUNT_TTL seconds. */
+		/* The reading connection sees the write as another's
+		 * (data_version changes); clearing is belt and braces. */
 		rd_dash_count_clear(req);
 		st_log(ST_LOG_INFO, "api: user %lld updated patch %lld",
 		       (long long)user, (long long)id);

@@ -21,9 +21,9 @@ struct rd_dash {
 	bool has_trees;		      /* patch_commits and friends exist */
 };
 
-/* How long a worker reuses a list total (count(*)) for the same query:
- * counting 100,000 rows for every page of an API list would dominate. */
-#define RD_COUNT_TTL   10
+/* A worker reuses a list total (count(*)) for the same query while the
+ * store is unchanged (PRAGMA data_version): counting 100,000 rows for
+ * every page of an API list would dominate. */
 #define RD_COUNT_SLOTS 16
 
 /* Per worker thread. */
@@ -33,7 +33,7 @@ struct rd_dash_thread {
 	struct {
 		char *key; /* path and query without page/per_page */
 		int64_t total;
-		int64_t at;
+		uint64_t generation;
 	} counts[RD_COUNT_SLOTS];
 	unsigned next_count;
 };
@@ -43,8 +43,9 @@ struct st_store *rd_dash_ro(struct st_httpd_req *req);
 struct st_store *rd_dash_rw(struct st_httpd_req *req);
 struct rd_dash *rd_dash_app(struct st_httpd_req *req);
 
-/* The cached total for this request's list query, if fresh: true and
- * *out set. put stores one; clear forgets them all (after a write). */
+/* The cached total for this request's list query, if the store has not
+ * changed since: true and *out set. put stores one; clear forgets them
+ * all (after a write). */
 bool rd_dash_count_get(struct st_httpd_req *req, int64_t *out);
 void rd_dash_count_put(struct st_httpd_req *req, int64_t total);
 void rd_dash_count_clear(struct st_httpd_req *req);

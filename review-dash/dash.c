@@ -139,6 +139,8 @@ static void thread_close(void *data)
 	free(t);
 }
 
+static uint64_t generation(void *data);
+
 static int add_key_param(const char *key, const char *value, void *data)
 {
 	if (strcmp(key, "page") && strcmp(key, "per_page")) {
@@ -161,13 +163,13 @@ bool rd_dash_count_get(struct st_httpd_req *req, int64_t *out)
 {
 	struct rd_dash_thread *t = req->thread_data;
 	struct st_buf key = ST_BUF_INIT;
-	int64_t now = (int64_t)time(NULL);
+	uint64_t gen = generation(t);
 	bool hit = false;
 
 	count_key(req, &key);
 	for (size_t i = 0; i < RD_COUNT_SLOTS && !hit; i++) {
 		if (t->counts[i].key && !strcmp(t->counts[i].key, key.buf) &&
-		    now - t->counts[i].at < RD_COUNT_TTL) {
+		    t->counts[i].generation == gen) {
 			*out = t->counts[i].total;
 			hit = true;
 		}
@@ -186,7 +188,7 @@ void rd_dash_count_put(struct st_httpd_req *req, int64_t total)
 	free(t->counts[i].key);
 	t->counts[i].key = st_buf_detach(&key, NULL);
 	t->counts[i].total = total;
-	t->counts[i].at = (int64_t)time(NULL);
+	t->counts[i].generation = generation(t);
 }
 
 void rd_dash_count_clear(struct st_httpd_req *req)
