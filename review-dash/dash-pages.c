@@ -718,6 +718,36 @@ static const char *series_status(sqlite3_stmt *st, int64_t now, char *buf,
 	return state;
 }
 
+/* "landed on TREE/BRANCH, ..." for a series, when the trees tables exist
+ * and some of its patches were found on a branch; else nothing. */
+static void add_landed_on(struct st_buf *b, struct st_httpd_req *req,
+			  int64_t series)
+{
+	static const char sql[] =
+		"SELECT DISTINCT t.name, br.name FROM patch_commits pc"
+		" JOIN patches p ON p.id = pc.patch_id"
+		" JOIN branches br ON br.id = pc.branch_id"
+		" JOIN trees t ON t.id = br.tree_id"
+		" WHERE p.series_id = ? ORDER BY t.name, br.name LIMIT 20";
+	struct st_store *s = rd_dash_ro(req);
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (!rd_dash_app(req)->has_trees)
+		return;
+	st = st_store_stmt(s, sql, NULL);
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, series);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		st_buf_addstr(b, n++ ? ", " : "; landed on ");
+		st_html_text(b, rd_col(st, 0));
+		st_buf_addch(b, '/');
+		st_html_text(b, rd_col(st, 1));
+	}
+	sqlite3_reset(st);
+}
+
 int rd_page_people(struct st_httpd_req *req)
 {
 	static const char sql_person[] =
@@ -784,6 +814,7 @@ int rd_page_people(struct st_httpd_req *req)
 		st_buf_addf(&b, "</td><td>v%lld</td><td>%s</td><td>",
 			    (long long)sqlite3_column_int64(st, 2), date);
 		st_html_text(&b, series_status(st, now, buf, sizeof(buf)));
+		add_landed_on(&b, req, sqlite3_column_int64(st, 0));
 		st_buf_addstr(&b, "</td></tr>\n");
 	}
 	sqlite3_reset(st);

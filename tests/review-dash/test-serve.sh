@@ -352,6 +352,8 @@ get /series/2
 expect_body "<h2>Landed</h2>" "landed section"
 expect_body "<code>c447b7308b1330ec6dcfef37220736c28f41daa0</code>" "landed commit"
 expect_body "staging" "landed branch"
+get /people/ann%40example.com
+expect_body "; landed on xen/staging" "contributor page: landed on which branch"
 get /metrics
 expect_body "Time to merge" "time to merge with trees"
 stop_server
