@@ -122,6 +122,26 @@ static int collect_trailers(struct st_store *s, int64_t patch_id,
 	return rc == SQLITE_DONE ? 0 : st_store_check(s, rc, err);
 }
 
+/* Is the line (n bytes) in [body, cut) as a whole line, ignoring case
+ * ("Reviewed-By:" in the patch is the same trailer)? */
+static bool has_line(const char *body, const char *cut, const char *line,
+		     size_t n)
+{
+	for (const char *p = body; p < cut;) {
+		size_t m = strcspn(p, "\n");
+
+		while (m && p[m - 1] == '\r')
+			m--;
+		if (m == n && !st_strncasecmp(p, line, n))
+			return true;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return false;
+}
+
 /* Append body with trailers inserted before the first "---" line (or the
  * first "diff --git" line), skipping those already present. */
 static void body_with_trailers(struct st_buf *out, const char *body,
@@ -145,17 +165,15 @@ static void body_with_trailers(struct st_buf *out, const char *body,
 	if (!cut)
 		cut = body + strlen(body);
 	for (const char *t = trailers; *t;) {
-		size_t n = strcspn(t, "\n") + 1;
-		char *line = st_xmemdupz(t, n);
-		char *bare = st_xmemdupz(t, n - 1);
-		const char *f = strstr(body, bare);
+		size_t n = strcspn(t, "\n");
 
-		/* Present as a whole line above the cut: already there. */
-		if (!(f && f < cut && (f == body || f[-1] == '\n')))
-			st_buf_addstr(&add, line);
-		free(line);
-		free(bare);
+		if (!has_line(body, cut, t, n)) {
+			st_buf_add(&add, t, n);
+			st_buf_addch(&add, '\n');
+		}
 		t += n;
+		if (*t)
+			t++;
 	}
 	st_buf_add(out, body, (size_t)(cut - body));
 	if (add.len && out->len && out->buf[out->len - 1] != '\n')
@@ -186,7 +204,8 @@ int rd_mbox_patch(struct st_store *s, int64_t patch_id, struct st_buf *out,
 {
 	static const char sql[] =
 		"SELECT m.id, m.raw, m.raw_size, m.body, p.series_id,"
-		" m.subject, m.msgid, m.date, pe.name, pe.email"
+		" m.subject, m.msgid, m.date, pe.name, pe.email,"
+		" p.commit_msg, p.diff"
 		" FROM patches p JOIN messages m ON m.id = p.message_id"
 		" LEFT JOIN people pe ON pe.id = m.author_id WHERE p.id = ?";
 	sqlite3_stmt *st = st_store_stmt(s, sql, err);
@@ -210,6 +229,19 @@ int rd_mbox_patch(struct st_store *s, int64_t patch_id, struct st_buf *out,
 	msg_id = sqlite3_column_int64(st, 0);
 	series_id = sqlite3_column_int64(st, 4);
 	text = st_store_column_dup(st, 3);
+	if (!text) {
+		/* Ingest keeps a patch's text split (commit message, diff)
+		 * rather than as a body: put it back together. */
+		struct st_buf t = ST_BUF_INIT;
+		const char *msg = (const char *)sqlite3_column_text(st, 10);
+		const char *diff = (const char *)sqlite3_column_text(st, 11);
+
+		st_buf_addstr(&t, msg ? msg : "");
+		st_buf_rtrim(&t);
+		st_buf_addstr(&t, "\n---\n");
+		st_buf_addstr(&t, diff ? diff : "");
+		text = st_buf_detach(&t, NULL);
+	}
 	if (raw_headers(&hdr, sqlite3_column_blob(st, 1),
 			(size_t)sqlite3_column_bytes(st, 1),
 			sqlite3_column_int64(st, 2), NULL) < 0) {

@@ -86,10 +86,14 @@ while mid < target:
 db.executemany("INSERT INTO messages(id, msgid, list_id, author_id, date,"
                " subject, parent_id, kind, body, raw, raw_size) VALUES"
                " (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)", msgs)
+# Later schemas add series.norm_name (NOT NULL): fill it when present.
+norm = "norm_name" in [r[1] for r in db.execute("PRAGMA table_info(series)")]
 db.executemany("INSERT INTO series(id, list_id, submitter_id, cover_id, name,"
                " version, total, received, date, last_activity, complete,"
-               " state, supersedes_id, superseded_by_id) VALUES"
-               " (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", series)
+               " state, supersedes_id, superseded_by_id%s) VALUES"
+               " (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?%s)"
+               % ((", norm_name", ", ?") if norm else ("", "")),
+               [r + ([r[3].lower()] if norm else []) for r in series])
 db.executemany("INSERT INTO patches(id, message_id, series_id, number,"
                " submitter_id, name, norm_name, date, commit_msg, diff,"
                " git_patch_id, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"

@@ -14,6 +14,9 @@ db.execute("PRAGMA foreign_keys = ON")
 NOW = 1767225600  # 2026-01-01, STEWARD_NOW in the tests
 DAY = 86400
 HOSTILE = '<script>alert(1)</script>" onmouseover="alert(2)'
+# Later schemas add series.norm_name (NOT NULL): fill it when present.
+SERIES_NORM = "norm_name" in [r[1] for r in
+                              db.execute("PRAGMA table_info(series)")]
 
 db.execute("INSERT INTO lists(id, name, address) VALUES "
            "(1, 'xen-devel', 'xen-devel@lists.xenproject.org')")
@@ -73,9 +76,11 @@ def series(sid, author, date, name, version, patches, cover=True,
     db.execute(
         "INSERT INTO series(id, list_id, submitter_id, cover_id, name,"
         " version, total, received, date, last_activity, complete, state,"
-        " supersedes_id) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        " supersedes_id%s) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?%s)"
+        % ((", norm_name", ", ?") if SERIES_NORM else ("", "")),
         (sid, author, cover_id, name, version, len(patches), len(patches),
-         date, date + DAY, state, supersedes))
+         date, date + DAY, state, supersedes)
+        + ((name.lower(),) if SERIES_NORM else ()))
     if supersedes:
         db.execute("UPDATE series SET superseded_by_id = ? WHERE id = ?",
                    (sid, supersedes))

@@ -155,6 +155,18 @@ mkdir repo && (cd repo && git init -q && git config user.name T &&
 (cd repo && git log --format=%B -2) >log.txt
 grep -q "^Reviewed-by: Rob Reviewer <rob@example.com>" log.txt && pass || fail "applied with Reviewed-by"
 grep -c "^Acked-by: Mia Maintainer" log.txt | grep -q 2 && pass || fail "cover ack on each patch"
+# As ingest stores it: no body for a patch, only commit message and diff;
+# and a trailer already in the patch with other capitals.
+sqlite3 steward.db "UPDATE messages SET body = NULL WHERE id = (SELECT message_id FROM patches WHERE id = 201);
+UPDATE patches SET commit_msg = commit_msg || char(10) || 'Reviewed-By: Rob Reviewer <rob@example.com>' WHERE id = 201" \
+	&& pass || fail "store a patch as ingest does"
+get /patch/201/mbox
+grep -ci "^reviewed-by: Rob Reviewer" "$T/body" | grep -qx 1 && pass || fail "one Reviewed-by, whatever its capitals"
+expect_body "Acked-by: Mia Maintainer" "cover ack with a body-less patch"
+grep -q "^+world" "$T/body" && pass || fail "diff from the patch row"
+rm -rf repo2 && cp -r repo repo2 && (cd repo2 && git reset -q --hard HEAD~2 && git am -q "$T/body") \
+	&& pass || fail "git am of a body-less patch's mbox"
+sqlite3 steward.db "UPDATE patches SET commit_msg = replace(commit_msg, char(10) || 'Reviewed-By: Rob Reviewer <rob@example.com>', '') WHERE id = 201"
 get /patch/201/mbox
 expect_code 200 "patch mbox"
 expect_hdr "Content-Disposition: attachment" "patch mbox"
