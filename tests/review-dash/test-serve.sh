@@ -31,6 +31,14 @@ expect_rc 1 "bad listen address"
 expect_err "bad listen address 'nonsense'"
 run serve --tls-cert x.pem
 expect_rc 2 "cert without key"
+run serve --maintainers /nonexistent/MAINTAINERS --listen 127.0.0.1:0
+expect_rc 1 "missing MAINTAINERS"
+expect_err "cannot read '/nonexistent/MAINTAINERS'"
+run serve --threads 0
+expect_rc 2 "bad --threads"
+run serve --listen 127.0.0.1:0 --tls-cert /nonexistent/c.pem --tls-key /nonexistent/k.pem
+expect_rc 1 "missing certificate"
+expect_err "cannot read '/nonexistent/c.pem'"
 
 start_server
 
@@ -336,7 +344,9 @@ INSERT INTO commits(id, tree_id, oid, author_time, commit_time, subject, norm_su
  VALUES (1, 1, 'c447b7308b1330ec6dcfef37220736c28f41daa0', 1766000000, 1766000000, 'xen/arm: ffa: check SEND2 sizes', 'xen/arm: ffa: check send2 sizes', 'm');
 INSERT INTO patch_commits VALUES (201, 1, 1, 'patch-id');
 SQL
-start_server --maintainers MAINTAINERS
+# From steward.conf this time ([serve] maintainers), as a site would.
+printf '[serve]\n\tmaintainers = MAINTAINERS\n' >steward.conf
+start_server
 get "/queue?submitter=ann%40example.com"
 expect_body "Zed Core &lt;zed@example.com&gt;" "still to ack: CORE"
 expect_body "Lou Logger" "still to ack: LOGGING"
