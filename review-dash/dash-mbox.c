@@ -79,9 +79,21 @@ static void filter_headers(struct st_buf *out, const char *h)
 	}
 }
 
-struct trailer_set {
-	struct st_buf lines; /* "Kind: value\n" each */
-};
+/* Append one header line made of the parts, each stored field being one
+ * line: CR and LF become spaces, so no value can start a header. */
+static void add_header(struct st_buf *out, const char *a, const char *b,
+		       const char *c, const char *d, const char *e)
+{
+	const char *parts[] = {a, b, c, d, e};
+	size_t start = out->len;
+
+	for (int i = 0; i < 5; i++)
+		st_buf_addstr(out, parts[i]);
+	for (size_t i = start; i < out->len; i++)
+		if (out->buf[i] == '\r' || out->buf[i] == '\n')
+			out->buf[i] = ' ';
+	st_buf_addch(out, '\n');
+}
 
 static int collect_trailers(struct st_store *s, int64_t patch_id,
 			    int64_t patch_msg, int64_t series_id,
@@ -253,12 +265,10 @@ int rd_mbox_patch(struct st_store *s, int64_t patch_id, struct st_buf *out,
 		st_time_iso(date, sizeof(date),
 			    (time_t)sqlite3_column_int64(st, 7));
 		st_buf_reset(&hdr);
-		st_buf_addf(&hdr,
-			    "From: %s <%s>\nDate: %s\nSubject: %s\n"
-			    "Message-ID: <%s>\n",
-			    n ? n : "", e ? e : "", date,
-			    (const char *)sqlite3_column_text(st, 5),
-			    (const char *)sqlite3_column_text(st, 6));
+		add_header(&hdr, "From: ", n ? n : "", " <", e ? e : "", ">");
+		add_header(&hdr, "Date: ", date, "", "", "");
+		add_header(&hdr, "Subject: ", rd_col(st, 5), "", "", "");
+		add_header(&hdr, "Message-ID: <", rd_col(st, 6), ">", "", "");
 	}
 	sqlite3_reset(st);
 	rc = collect_trailers(s, patch_id, msg_id, series_id, &tr, err);

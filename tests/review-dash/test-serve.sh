@@ -175,6 +175,14 @@ grep -q "^+world" "$T/body" && pass || fail "diff from the patch row"
 rm -rf repo2 && cp -r repo repo2 && (cd repo2 && git reset -q --hard HEAD~2 && git am -q "$T/body") \
 	&& pass || fail "git am of a body-less patch's mbox"
 sqlite3 steward.db "UPDATE patches SET commit_msg = replace(commit_msg, char(10) || 'Reviewed-By: Rob Reviewer <rob@example.com>', '') WHERE id = 201"
+# A raw copy that does not decompress: headers come from the fields, and
+# a line break in one cannot add a header.
+sqlite3 steward.db "UPDATE messages SET raw = x'00', subject = 'S' || char(10) || 'X-Evil: 1' WHERE id = (SELECT message_id FROM patches WHERE id = 1001)" \
+	&& pass || fail "break a raw copy"
+get /patch/1001/mbox
+expect_code 200 "mbox without a raw copy"
+expect_body "Subject: S X-Evil: 1" "fallback subject on one line"
+grep -q "^X-Evil" "$T/body" && fail "header injected" || pass
 get /patch/201/mbox
 expect_code 200 "patch mbox"
 expect_hdr "Content-Disposition: attachment" "patch mbox"
