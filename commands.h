@@ -17,6 +17,8 @@ int cmd_parse(int argc, char **argv, struct st_ctx *ctx);
 int cmd_release(int argc, char **argv, struct st_ctx *ctx);
 int cmd_security(int argc, char **argv, struct st_ctx *ctx);
 int cmd_series(int argc, char **argv, struct st_ctx *ctx);
+int cmd_serve(int argc, char **argv, struct st_ctx *ctx);
 int cmd_trees(int argc, char **argv, struct st_ctx *ctx);
+int cmd_user(int argc, char **argv, struct st_ctx *ctx);
 
 #endif

@@ -37,7 +37,9 @@ static const struct command commands[] = {
 	{"security", cmd_security,
 	 "security advisories, their branch checks, embargoed issues"},
 	{"series", cmd_series, "list patch series or show one"},
+	{"serve", cmd_serve, "serve the review dashboard and REST API"},
 	{"trees", cmd_trees, "index git trees, match patches to commits"},
+	{"user", cmd_user, "add API users and print their tokens"},
 };
 
 static const char usage[] =
