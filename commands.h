@@ -9,5 +9,6 @@
 #include "common/ctx.h"
 
 int cmd_config(int argc, char **argv, struct st_ctx *ctx);
+int cmd_web(int argc, char **argv, struct st_ctx *ctx);
 
 #endif

@@ -26,6 +26,7 @@ struct command {
 /* Sorted by name; --help prints from it, so help cannot drift. */
 static const struct command commands[] = {
 	{"config", cmd_config, "show the configuration Steward would use"},
+	{"web", cmd_web, "build, check and serve the static site"},
 };
 
 static const char usage[] =

@@ -1,0 +1,52 @@
+/*
+ * data.h: the pages generated from the store: the review backlog,
+ * contributor pages, check results and public security advisories. The
+ * store is only read, and each table is used only when it exists, so a
+ * store made by an older Steward, or by one without some component,
+ * still builds. Everything that came from mail is escaped.
+ *
+ * Advisories: a row of a table `advisories` is rendered only when its
+ * public date has passed (column public_date, seconds since the epoch,
+ * NULL or future meaning embargoed). Embargoed text never reaches a page.
+ */
+#ifndef STEWARD_WEB_DATA_H
+#define STEWARD_WEB_DATA_H
+
+#include "layout.h"
+
+#include "common/error.h"
+#include "common/store.h"
+
+#include <stddef.h>
+#include <time.h>
+
+/* One generated page: its path in the site and its HTML body. */
+struct web_data_page {
+	char *path;  /* e.g. "backlog/index.html" */
+	char *title; /* plain text */
+	char *body;  /* HTML, to be put in the layout */
+	size_t body_len;
+};
+
+struct web_data {
+	struct web_data_page *pages;
+	size_t n;
+	size_t alloc;
+	struct web_nav_item nav[4]; /* sections to add to the navigation */
+	size_t nav_len;
+};
+
+#define WEB_DATA_INIT                                                          \
+	{                                                                      \
+		NULL, 0, 0, {{NULL, NULL}}, 0                                  \
+	}
+
+/*
+ * Generate the pages from store s as of now into *out (caller releases
+ * it with web_data_release). 0 or a negative ST_E* code.
+ */
+int web_data_pages(struct web_data *out, struct st_store *s, time_t now,
+		   struct st_error *err);
+void web_data_release(struct web_data *d);
+
+#endif
