@@ -5,9 +5,12 @@
  * store made by an older Steward, or by one without some component,
  * still builds. Everything that came from mail is escaped.
  *
- * Advisories: a row of a table `advisories` is rendered only when its
- * public date has passed (column public_date, seconds since the epoch,
- * NULL or future meaning embargoed). Embargoed text never reaches a page.
+ * Advisories (the hook for release/'s security tool): a table
+ * advisories(name, title, public_date, summary) is read when it exists;
+ * a row is rendered only once public_date (seconds since the epoch) has
+ * passed, and a NULL date means embargoed. The filter is in the query, so
+ * embargoed text is never even read. A table of another shape is skipped
+ * with a warning.
  */
 #ifndef STEWARD_WEB_DATA_H
 #define STEWARD_WEB_DATA_H

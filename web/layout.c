@@ -15,7 +15,7 @@ static const char stylesheet[] =
 	"@media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--bg:#151515;"
 	"--mute:#aaa;--acc:#8ab4f8;--line:#333}}\n"
 	"*{box-sizing:border-box}\n"
-	"body{margin:0;font:16px/1.55 system-ui,sans-serif;color:var(--fg);"
+	"body{margin:0;font:16px/1.55 sans-serif;color:var(--fg);"
 	"background:var(--bg)}\n"
 	"header,main,footer{max-width:52rem;margin:0 auto;padding:0 1rem}\n"
 	"header{border-bottom:1px solid var(--line)}\n"

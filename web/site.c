@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "common/xalloc.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1383,54 +1384,78 @@ static void check_value(struct checker *c, const char *page, const char *v,
 	st_buf_release(&href);
 }
 
-/* Scan text for href=, src= and <loc>. */
-static void check_text(struct checker *c, const char *page, const char *t,
-		       size_t len, bool xml)
+/* Check the href and src attributes of the tag at t[0] == '<'; returns
+ * the length of the tag. Quoted values may hold '>'. */
+static size_t check_tag(struct checker *c, const char *page, const char *t,
+			size_t len)
 {
-	static const char *const attrs[] = {
-		" href=", " src=", "\nhref=", "\nsrc="};
+	size_t i = 1;
 
-	for (size_t i = 0; i < len; i++) {
-		size_t start, end;
+	while (i < len && t[i] != '>') {
+		size_t name, nlen, vstart, vend;
 
-		if (t[i] == '<' && i + 5 <= len && !memcmp(t + i, "<loc>", 5)) {
-			const char *close = strstr(t + i + 5, "</loc>");
-
-			if (close)
-				check_value(c, page, t + i + 5,
-					    (size_t)(close - t - i - 5));
+		if (t[i] != ' ' && t[i] != '\n' && t[i] != '\t' &&
+		    t[i] != '\r') {
+			i++;
 			continue;
 		}
-		if (t[i] != ' ' && t[i] != '\n')
+		while (i < len && (t[i] == ' ' || t[i] == '\n' ||
+				   t[i] == '\t' || t[i] == '\r'))
+			i++;
+		name = i;
+		while (i < len && (isalnum((unsigned char)t[i]) ||
+				   t[i] == '-' || t[i] == ':'))
+			i++;
+		nlen = i - name;
+		if (i >= len || t[i] != '=')
 			continue;
-		for (size_t a = 0; a < 4; a++) {
-			size_t al = strlen(attrs[a]);
-			char q;
+		i++;
+		if (i < len && (t[i] == '"' || t[i] == '\'')) {
+			const char *e = memchr(t + i + 1, t[i], len - i - 1);
 
-			if (i + al >= len ||
-			    st_strncasecmp(t + i, attrs[a], al))
-				continue;
-			start = i + al;
-			q = t[start];
-			if (q == '"' || q == '\'') {
-				const char *e = memchr(t + start + 1, q,
-						       len - start - 1);
+			if (!e)
+				return len;
+			vstart = i + 1;
+			vend = (size_t)(e - t);
+			i = vend + 1;
+		} else {
+			vstart = i;
+			while (i < len && t[i] != ' ' && t[i] != '>' &&
+			       t[i] != '\n' && t[i] != '\t')
+				i++;
+			vend = i;
+		}
+		if ((nlen == 4 && !st_strncasecmp(t + name, "href", 4)) ||
+		    (nlen == 3 && !st_strncasecmp(t + name, "src", 3)))
+			check_value(c, page, t + vstart, vend - vstart);
+	}
+	return i;
+}
 
-				if (!e)
-					break;
-				start++;
-				end = (size_t)(e - t);
-			} else if (xml) {
-				break; /* escaped markup inside an element */
-			} else {
-				end = start;
-				while (end < len && t[end] != ' ' &&
-				       t[end] != '>' && t[end] != '\n')
-					end++;
-			}
-			check_value(c, page, t + start, end - start);
-			i = end;
-			break;
+/* Scan markup for tags with links and for sitemap <loc> elements;
+ * comments are skipped. */
+static void check_text(struct checker *c, const char *page, const char *t,
+		       size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		const char *end;
+
+		if (t[i] != '<')
+			continue;
+		if (i + 4 <= len && !memcmp(t + i, "<!--", 4)) {
+			end = strstr(t + i + 4, "-->");
+			if (!end)
+				return;
+			i = (size_t)(end - t) + 2;
+		} else if (i + 5 <= len && !memcmp(t + i, "<loc>", 5)) {
+			end = strstr(t + i + 5, "</loc>");
+			if (!end)
+				return;
+			check_value(c, page, t + i + 5,
+				    (size_t)(end - t - i - 5));
+			i = (size_t)(end - t);
+		} else {
+			i += check_tag(c, page, t + i, len - i);
 		}
 	}
 }
@@ -1471,8 +1496,7 @@ static int check_dir(struct checker *c, const char *rel, int depth,
 			    has_suffix(e->d_name, ".xml"))) {
 			rc = read_file(&text, full.buf, MAX_ASSET, err);
 			if (!rc)
-				check_text(c, child.buf, text.buf, text.len,
-					   has_suffix(e->d_name, ".xml"));
+				check_text(c, child.buf, text.buf, text.len);
 		}
 		st_buf_release(&child);
 		st_buf_release(&full);
