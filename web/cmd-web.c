@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "site.h"
+#include "static-server.h"
 
 #include "common/json.h"
 #include "common/util.h"
@@ -71,8 +72,8 @@ static int web_build(int argc, char **argv, struct st_ctx *ctx)
 	int c, rc = 0;
 
 	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS "o:", opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS "o:" + 1,
+				opts, NULL)) != -1) {
 		if (c == 'h')
 			return st_opt_help(build_usage);
 		if (c == 'c') {
@@ -89,9 +90,8 @@ static int web_build(int argc, char **argv, struct st_ctx *ctx)
 			rc = st_parse_int64(&o.keep, optarg, 1, 100, "--keep",
 					    &ctx->err);
 			if (rc < 0) {
-				ctx->usage = build_usage;
-				rc = ST_EUSAGE;
-				ctx->err.code = ST_EUSAGE;
+				rc = st_ctx_usage_error(ctx, build_usage, "%s",
+							ctx->err.msg);
 				goto out;
 			}
 		} else if (!st_opt_is_common(c)) {
@@ -196,7 +196,7 @@ static int web_check(int argc, char **argv, struct st_ctx *ctx)
 	int c, rc;
 
 	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS, opts,
+	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS + 1, opts,
 				NULL)) != -1) {
 		if (c == 'h')
 			return st_opt_help(check_usage);
@@ -232,9 +232,67 @@ static int web_check(int argc, char **argv, struct st_ctx *ctx)
 	return rc;
 }
 
+static const char serve_usage[] =
+	"usage: steward web serve OUTDIR [--https ADDR --tls-cert FILE\n"
+	"                         --tls-key FILE] [--http ADDR] [--threads N]\n"
+	"\n"
+	"Serve the built site OUTDIR until interrupted. ADDR is HOST:PORT\n"
+	"(port 0 picks a free one; the URLs are printed). With both\n"
+	"listeners, plain HTTP only redirects to HTTPS.\n"
+	"\n"
+	"  --https ADDR      listen with TLS (1.2+) on ADDR\n"
+	"  --tls-cert FILE   the certificate chain (PEM)\n"
+	"  --tls-key FILE    the private key (PEM)\n"
+	"  --http ADDR       listen without TLS on ADDR\n"
+	"  --threads N       worker threads per listener (default 2)\n";
+
 static int web_serve(int argc, char **argv, struct st_ctx *ctx)
 {
-	return st_error_set(&ctx->err, ST_ERROR, "serve: not built yet");
+	static const struct option opts[] = {
+		{"https", required_argument, NULL, 's'},
+		{"tls-cert", required_argument, NULL, 'c'},
+		{"tls-key", required_argument, NULL, 'k'},
+		{"http", required_argument, NULL, 'p'},
+		{"threads", required_argument, NULL, 't'},
+		ST_COMMON_LONG_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	struct web_serve_opts o = {0};
+	int64_t threads = 2;
+	int c, rc;
+
+	st_opt_reset();
+	/* Without the leading '+': OUTDIR may come before the options. */
+	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS + 1, opts,
+				NULL)) != -1) {
+		if (c == 'h')
+			return st_opt_help(serve_usage);
+		if (c == 's')
+			o.https_addr = optarg;
+		else if (c == 'c')
+			o.cert_file = optarg;
+		else if (c == 'k')
+			o.key_file = optarg;
+		else if (c == 'p')
+			o.http_addr = optarg;
+		else if (c == 't') {
+			if (st_parse_int64(&threads, optarg, 1, 64, "--threads",
+					   &ctx->err) < 0)
+				return st_ctx_usage_error(ctx, serve_usage,
+							  "%s", ctx->err.msg);
+		} else if (!st_opt_is_common(c))
+			return st_opt_error(ctx, serve_usage, c, argv);
+	}
+	if (optind + 1 != argc)
+		return st_ctx_usage_error(ctx, serve_usage,
+					  "give one OUTDIR to serve");
+	o.root = argv[optind];
+	o.threads = (unsigned)threads;
+	o.announce = stdout;
+	rc = web_static_server_run(&o, &ctx->err);
+	if (rc == ST_EUSAGE)
+		ctx->usage = serve_usage;
+	return rc;
 }
 
 struct subcommand {
