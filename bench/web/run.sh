@@ -12,6 +12,7 @@ STEWARD=${1:-build/steward}
 PAGES=${2:-10000}
 case "$STEWARD" in /*) ;; *) STEWARD=$PWD/$STEWARD ;; esac
 W=$(mktemp -d /tmp/steward-bench-web.XXXXXX)
+chmod 755 "$W" # nginx workers run as another user
 SPID=""
 NPID=""
 cleanup() {
@@ -93,6 +94,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 URL=$(grep -o 'http://[0-9.:]*' serve.out | head -1)
 echo "steward web serve $URL$PAGE:"
+curl -s "$URL$PAGE" | cmp -s - "out$PAGE" || { echo "steward does not serve the page"; exit 1; }
 wrk -t2 -c64 -d10s "$URL$PAGE" | grep -E 'Requests/sec|Latency|requests in'
 if command -v nginx >/dev/null; then
 	ROOT=$(readlink -f out)
@@ -119,6 +121,9 @@ NGX
 	NPID=$!
 	sleep 1
 	echo "nginx $(nginx -v 2>&1 | sed 's,.*/,,') http://127.0.0.1:18089$PAGE:"
+	# Both must answer 200 with the same page, or the figures mean nothing.
+	curl -s "http://127.0.0.1:18089$PAGE" | cmp -s - "out$PAGE" \
+		|| { echo "nginx does not serve the page"; exit 1; }
 	wrk -t2 -c64 -d10s "http://127.0.0.1:18089$PAGE" | grep -E 'Requests/sec|Latency|requests in'
 else
 	echo "nginx: not installed, skipped"
