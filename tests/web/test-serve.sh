@@ -146,7 +146,7 @@ cat >cert.tmpl <<'TMPL'
 cn = "localhost"
 dns_name = "localhost"
 ip_address = "127.0.0.1"
-expiration_days = 2
+expiration_days = 365
 tls_www_server
 signing_key
 encryption_key
@@ -179,6 +179,17 @@ code 301 "redirect"
 has_hdr "Location: https://127.0.0.1:${S##*:}/about.html"
 get "$H/about.html" -H 'Host: evil"host'
 code 400 "bad Host"
+# The project's own https check (checks/, when this steward has it)
+# must give the server its best grade.
+if "$STEWARD" check --help >/dev/null 2>&1; then
+	printf '[check "site-https"]\n\tkind = https\n\turl = %s/\n\tcainfo = %s\n\thttp-url = %s/\n' \
+		"$S" "$T/cert.pem" "$H" >check.conf
+	run check --config check.conf run --no-store --json site-https
+	expect_rc 0 "https check"
+	expect_out "grade A+"
+else
+	echo "note: no 'steward check' in this build: https grade not checked"
+fi
 stop_server
 [ "$SRC" -eq 0 ] && pass || fail "https serve exit status"
 
