@@ -9,6 +9,8 @@
 #include "common/ctx.h"
 
 int cmd_config(int argc, char **argv, struct st_ctx *ctx);
+int cmd_serve(int argc, char **argv, struct st_ctx *ctx);
+int cmd_user(int argc, char **argv, struct st_ctx *ctx);
 int cmd_web(int argc, char **argv, struct st_ctx *ctx);
 
 #endif

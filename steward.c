@@ -26,6 +26,8 @@ struct command {
 /* Sorted by name; --help prints from it, so help cannot drift. */
 static const struct command commands[] = {
 	{"config", cmd_config, "show the configuration Steward would use"},
+	{"serve", cmd_serve, "serve the review dashboard and REST API"},
+	{"user", cmd_user, "add API users and print their tokens"},
 	{"web", cmd_web, "build, check and serve the static site"},
 };
 
