@@ -78,7 +78,8 @@ static int hexval(int c)
  * Decode url into clean ("/a/b", segments checked); false when it must
  * be refused. dir is set when it ends in '/'.
  */
-static bool clean_path(struct st_buf *clean, const char *url, bool *dir)
+static bool clean_path(struct st_buf *clean, const char *url, bool decoded,
+		       bool *dir)
 {
 	struct st_buf dec = ST_BUF_INIT;
 	const char *seg;
@@ -89,7 +90,7 @@ static bool clean_path(struct st_buf *clean, const char *url, bool *dir)
 	for (const char *p = url; *p; p++) {
 		int hi, lo;
 
-		if (*p == '%') {
+		if (*p == '%' && !decoded) {
 			if ((hi = hexval(p[1])) < 0 || (lo = hexval(p[2])) < 0)
 				goto out;
 			/* An encoded slash or NUL is never a file name. */
@@ -157,9 +158,9 @@ static int open_inside(const char *root_real, const char *path, struct stat *st)
 }
 
 int web_static_open(struct web_static_file *out, const char *root,
-		    const char *url_path, bool accept_gzip,
-		    struct st_error *err)
+		    const char *url_path, unsigned flags, struct st_error *err)
 {
+	bool accept_gzip = flags & WEB_STATIC_GZIP;
 	struct st_buf clean = ST_BUF_INIT, path = ST_BUF_INIT;
 	char root_real[PATH_MAX];
 	struct stat st;
@@ -168,7 +169,7 @@ int web_static_open(struct web_static_file *out, const char *root,
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
-	if (!clean_path(&clean, url_path, &dir)) {
+	if (!clean_path(&clean, url_path, flags & WEB_STATIC_DECODED, &dir)) {
 		rc = st_error_set(err, ST_ENOTFOUND, "refused path");
 		goto out;
 	}

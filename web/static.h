@@ -29,18 +29,24 @@ struct web_static_file {
 	char etag[80];	  /* strong validator, quoted */
 };
 
+enum web_static_flags {
+	WEB_STATIC_GZIP = 1 << 0,    /* the client accepts gzip */
+	WEB_STATIC_DECODED = 1 << 1, /* the path is already percent-decoded
+					(by the HTTP library) */
+};
+
 /*
- * Find the file for URL path (as received, percent-encoded, without the
- * query) under root. A path ending in '/' or naming a folder means its
- * index.html. With accept_gzip, a regular "<file>.gz" beside the file is
- * used instead. Refused (ST_ENOTFOUND, like a missing file, so nothing
- * is revealed): "..", encoded slashes or NUL bytes, names starting with
- * '.' (but .well-known), and anything whose real path leaves the root,
- * such as a link pointing out. On success out->fd is open.
+ * Find the file for URL path (without the query; percent-encoded unless
+ * WEB_STATIC_DECODED) under root. A path ending in '/' or naming a
+ * folder means its index.html. With WEB_STATIC_GZIP, a regular
+ * "<file>.gz" beside a text file is used instead. Refused (ST_ENOTFOUND,
+ * like a missing file, so nothing is revealed): "..", encoded slashes or
+ * NUL bytes, backslashes, names starting with '.' (but .well-known), and
+ * anything whose real path leaves the root, such as a link pointing out.
+ * On success out->fd is open.
  */
 int web_static_open(struct web_static_file *out, const char *root,
-		    const char *url_path, bool accept_gzip,
-		    struct st_error *err);
+		    const char *url_path, unsigned flags, struct st_error *err);
 
 /* The Content-Type for a file name, by extension. */
 const char *web_static_type(const char *name);

@@ -83,7 +83,7 @@ static int teardown(void **state)
 }
 
 /* Open url; return the first bytes of the file ("" when refused). */
-static const char *get(const char *url, bool gz, struct web_static_file *f)
+static const char *get(const char *url, unsigned gz, struct web_static_file *f)
 {
 	static char data[64];
 	char site[512];
@@ -127,19 +127,27 @@ static void test_paths(void **state)
 	assert_string_equal(get("relative", false, &f), "");
 	assert_string_equal(get("/.steward-manifest.json", false, &f), "");
 	assert_string_equal(get("/missing.html", false, &f), "");
+	/* Decoded by the HTTP library: '%' is a plain character then, so
+	 * nothing is decoded twice. */
+	assert_string_equal(get("/docs/a b.txt", WEB_STATIC_DECODED, &f),
+			    "space");
+	assert_string_equal(get("/docs/a%20b.txt", WEB_STATIC_DECODED, &f), "");
+	assert_string_equal(get("/../secret.txt", WEB_STATIC_DECODED, &f), "");
+	assert_string_equal(get("/..\\secret.txt", WEB_STATIC_DECODED, &f), "");
+	assert_string_equal(get("/up.txt", WEB_STATIC_DECODED, &f), "");
 }
 
 static void test_gzip(void **state)
 {
 	struct web_static_file f;
 
-	assert_string_equal(get("/", true, &f), "GZ");
+	assert_string_equal(get("/", WEB_STATIC_GZIP, &f), "GZ");
 	assert_true(f.gzip);
 	assert_true(f.vary);
 	assert_non_null(strstr(f.etag, "-gz\""));
 	assert_string_equal(f.type, "text/html; charset=utf-8");
 	/* Images are not sent compressed, whatever lies beside them. */
-	assert_string_equal(get("/logo.png", true, &f), "png");
+	assert_string_equal(get("/logo.png", WEB_STATIC_GZIP, &f), "png");
 	assert_false(f.gzip);
 	assert_string_equal(f.type, "image/png");
 	assert_true(web_static_accepts_gzip("gzip, deflate, br"));
