@@ -129,6 +129,7 @@ static int web_build(int argc, char **argv, struct st_ctx *ctx)
 			goto out;
 		}
 	}
+	so.config = ctx->config;
 	so.content_dir = o.content;
 	so.outdir = o.output;
 	so.base_url = base;

@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <git2.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -334,6 +335,129 @@ static int people(struct web_data *d, struct st_store *s, struct st_error *err)
 	return rc;
 }
 
+/* ---- release status ---- */
+
+static const char *const milestones[][2] = {
+	{"last-posting", "Last posting date"},
+	{"feature-freeze", "Feature freeze"},
+	{"code-freeze", "Code freeze"},
+	{"hard-code-freeze", "Hard code freeze"},
+	{"release", "Release"},
+};
+
+static int add_release_name(const char *name, void *data)
+{
+	json_array_append_new(data, json_string(name));
+	return 0;
+}
+
+static const char sql_blockers[] =
+	"SELECT version, title, link, owner, created FROM blockers "
+	"WHERE state = 'open' ORDER BY version, created, id LIMIT ?";
+
+static int blocker_rows(struct st_buf *body, struct st_store *s,
+			struct st_error *err)
+{
+	sqlite3_stmt *st = st_store_stmt(s, sql_blockers, err);
+	size_t n = 0;
+	int rc;
+
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_int(st, 1, MAX_ROWS);
+	st_buf_addstr(body, "<h2>Open blockers</h2>\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!n++)
+			st_buf_addstr(body,
+				      "<table>\n<thead><tr><th>Version</th>"
+				      "<th>Blocker</th><th>Owner</th>"
+				      "<th>Since</th></tr></thead>\n<tbody>\n");
+		st_buf_addstr(body, "<tr><td>");
+		st_html_text(body, col(st, 0));
+		st_buf_addstr(body, "</td><td>");
+		if (*col(st, 2)) {
+			st_buf_addstr(body, "<a href=\"");
+			st_html_href(body, col(st, 2));
+			st_buf_addstr(body, "\" rel=\"nofollow\">");
+			st_html_text(body, col(st, 1));
+			st_buf_addstr(body, "</a>");
+		} else {
+			st_html_text(body, col(st, 1));
+		}
+		st_buf_addstr(body, "</td><td>");
+		st_html_text(body, col(st, 3));
+		st_buf_addstr(body, "</td><td>");
+		add_day(body, sqlite3_column_int64(st, 4));
+		st_buf_addstr(body, "</td></tr>\n");
+	}
+	rc = st_store_check(s, rc, err);
+	sqlite3_reset(st);
+	st_buf_addstr(body, n ? "</tbody>\n</table>\n"
+			      : "<p>No open blockers.</p>\n");
+	return rc;
+}
+
+/* The releases of the configuration with their milestones, and the open
+ * blockers: release-status/index.html. */
+static int release_status(struct web_data *d, struct st_store *s,
+			  const struct st_config *c, time_t now,
+			  struct st_error *err)
+{
+	json_t *names = json_array(), *name;
+	struct st_buf body = ST_BUF_INIT, key = ST_BUF_INIT;
+	char today[32];
+	size_t i;
+	int rc = 0;
+
+	if (c)
+		st_config_foreach_subsection(c, "release", add_release_name,
+					     names);
+	if (!json_array_size(names) && !s)
+		goto out;
+	st_time_iso(today, sizeof(today), now);
+	today[10] = 0;
+	json_array_foreach(names, i, name)
+	{
+		st_buf_addstr(&body, "<h2>Release ");
+		st_html_text(&body, json_string_value(name));
+		st_buf_addstr(&body, "</h2>\n<table>\n<tbody>\n");
+		for (size_t m = 0; m < sizeof(milestones) / sizeof(*milestones);
+		     m++) {
+			char *date;
+
+			st_buf_reset(&key);
+			st_buf_addf(&key, "release.%s.%s",
+				    json_string_value(name), milestones[m][0]);
+			date = st_config_get_string(c, key.buf, NULL);
+			if (!date)
+				continue;
+			st_buf_addf(&body, "<tr><td>%s</td><td>",
+				    milestones[m][1]);
+			st_html_text(&body, date);
+			/* ISO dates compare as strings. */
+			st_buf_addstr(&body, strcmp(date, today) <= 0
+						     ? " (passed)"
+						     : "");
+			st_buf_addstr(&body, "</td></tr>\n");
+			free(date);
+		}
+		st_buf_addstr(&body, "</tbody>\n</table>\n");
+	}
+	if (s)
+		rc = blocker_rows(&body, s, err);
+	if (!rc) {
+		add_page(d, "release-status/index.html", "Release status",
+			 &body);
+		d->nav[d->nav_len++] =
+			(struct web_nav_item){"/release-status/", "Status"};
+	}
+out:
+	json_decref(names);
+	st_buf_release(&body);
+	st_buf_release(&key);
+	return rc;
+}
+
 /* ---- check results ---- */
 
 static const char sql_checks[] =
@@ -440,27 +564,35 @@ static int advisories(struct web_data *d, struct st_store *s, time_t now,
 	return rc;
 }
 
-int web_data_pages(struct web_data *out, struct st_store *s, time_t now,
-		   struct st_error *err)
+int web_data_pages(struct web_data *out, struct st_store *s,
+		   const struct st_config *c, time_t now, struct st_error *err)
 {
 	static const char *const mail[] = {"series",   "patches", "people",
 					   "trailers", "lists",	  NULL};
 	static const char *const chk[] = {"checks", "check_runs", NULL};
 	static const char *const adv[] = {"advisories", NULL};
-	bool ok;
-	int rc;
+	static const char *const blk[] = {"blockers", NULL};
+	bool ok = false, blockers = false;
+	int rc = 0;
 
 	*out = (struct web_data)WEB_DATA_INIT;
-	rc = has_tables(s, mail, &ok, err);
+	if (s)
+		rc = has_tables(s, mail, &ok, err);
 	if (!rc && ok)
 		rc = backlog(out, s, now, err);
 	if (!rc && ok)
 		rc = people(out, s, err);
+	if (!rc && s)
+		rc = has_tables(s, blk, &blockers, err);
 	if (!rc)
+		rc = release_status(out, blockers ? s : NULL, c, now, err);
+	ok = false;
+	if (!rc && s)
 		rc = has_tables(s, chk, &ok, err);
 	if (!rc && ok)
 		rc = checks(out, s, err);
-	if (!rc)
+	ok = false;
+	if (!rc && s)
 		rc = has_tables(s, adv, &ok, err);
 	if (!rc && ok)
 		rc = advisories(out, s, now, err);

@@ -11,12 +11,17 @@
  * passed, and a NULL date means embargoed. The filter is in the query, so
  * embargoed text is never even read. A table of another shape is skipped
  * with a warning.
+ *
+ * Release status: each [release "X.Y"] of the configuration with its
+ * milestone dates, and the open blockers of table `blockers` (release/)
+ * when it exists.
  */
 #ifndef STEWARD_WEB_DATA_H
 #define STEWARD_WEB_DATA_H
 
 #include "layout.h"
 
+#include "common/config.h"
 #include "common/error.h"
 #include "common/store.h"
 
@@ -35,7 +40,7 @@ struct web_data {
 	struct web_data_page *pages;
 	size_t n;
 	size_t alloc;
-	struct web_nav_item nav[4]; /* sections to add to the navigation */
+	struct web_nav_item nav[5]; /* sections to add to the navigation */
 	size_t nav_len;
 };
 
@@ -45,11 +50,12 @@ struct web_data {
 	}
 
 /*
- * Generate the pages from store s as of now into *out (caller releases
- * it with web_data_release). 0 or a negative ST_E* code.
+ * Generate the pages from store s (may be NULL) and configuration c (may
+ * be NULL) as of now into *out (caller releases it with
+ * web_data_release). 0 or a negative ST_E* code.
  */
-int web_data_pages(struct web_data *out, struct st_store *s, time_t now,
-		   struct st_error *err);
+int web_data_pages(struct web_data *out, struct st_store *s,
+		   const struct st_config *c, time_t now, struct st_error *err);
 void web_data_release(struct web_data *d);
 
 #endif

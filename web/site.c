@@ -73,7 +73,7 @@ struct build {
 	size_t nlayout;
 	struct html_page *html;
 	size_t nhtml, htmlalloc;
-	struct web_nav_item nav[10];
+	struct web_nav_item nav[12];
 	size_t nav_len;
 	struct st_buf nav_html;
 	struct web_build_stats *stats;
@@ -848,7 +848,7 @@ static void make_nav(struct build *b, const struct web_data *d)
 	if (b->nrel || b->has_rel_index)
 		b->nav[b->nav_len++] =
 			(struct web_nav_item){"/releases/", "Releases"};
-	for (size_t i = 0; i < d->nav_len && b->nav_len < 10; i++)
+	for (size_t i = 0; i < d->nav_len && b->nav_len < 12; i++)
 		b->nav[b->nav_len++] = d->nav[i];
 	web_layout_nav(&b->nav_html, b->nav, b->nav_len);
 }
@@ -1181,8 +1181,9 @@ int web_site_build(struct web_build_stats *out, const struct web_site_opts *o,
 			goto out;
 		qsort(b.srcs, b.nsrc, sizeof(*b.srcs), cmp_src);
 	}
-	if (o->store) {
-		rc = web_data_pages(&data, o->store, st_time_now(), err);
+	if (o->store || o->config) {
+		rc = web_data_pages(&data, o->store, o->config, st_time_now(),
+				    err);
 		if (rc < 0)
 			goto out;
 	}

@@ -20,6 +20,7 @@
 #ifndef STEWARD_WEB_SITE_H
 #define STEWARD_WEB_SITE_H
 
+#include "common/config.h"
 #include "common/error.h"
 #include "common/store.h"
 
@@ -35,7 +36,8 @@ struct web_site_opts {
 				    "http://localhost/" */
 	const char *site_name;	 /* NULL: "Steward" */
 	struct st_store *store;	 /* NULL: no pages from the store */
-	unsigned keep;		 /* builds kept, 0 means 2 */
+	const struct st_config *config; /* NULL: no release status */
+	unsigned keep;			/* builds kept, 0 means 2 */
 };
 
 struct web_build_stats {

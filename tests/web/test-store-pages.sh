@@ -45,7 +45,15 @@ INSERT INTO advisories(name, title, public_date, summary) VALUES
  ('XSA-450', 'Public <issue>', $((NOW - 86400)), 'Fixed in 4.19.'),
  ('XSA-451', 'EMBARGOED-TITLE', $((NOW + 86400)), 'EMBARGOED-SECRET guest escape'),
  ('XSA-452', 'UNDATED-TITLE', NULL, 'UNDATED-SECRET');
+CREATE TABLE IF NOT EXISTS blockers (id INTEGER PRIMARY KEY, version TEXT NOT NULL,
+ title TEXT NOT NULL, link TEXT, owner TEXT, state TEXT NOT NULL DEFAULT 'open',
+ created INTEGER NOT NULL, closed INTEGER, reason TEXT);
+INSERT INTO blockers(version, title, link, owner, state, created) VALUES
+ ('4.20.0', 'Regression <b>in</b> xl', 'javascript:alert(1)', 'Alice <a@x>', 'open', $((NOW - 3 * 86400))),
+ ('4.20.0', 'Build fix', 'https://lore.kernel.org/xen-devel/1@x/', NULL, 'open', $NOW),
+ ('4.20.0', 'CLOSED-BLOCKER', NULL, NULL, 'closed', $NOW);
 SQL
+printf '[release "4.20"]\n\tfeature-freeze = 2024-12-01\n\trelease = 2025-05-02\n' >steward.conf
 
 export STEWARD_NOW=$NOW
 run web build -o site --json
@@ -84,6 +92,17 @@ for s in EMBARGOED UNDATED; do
 	grep -rq "$s" site/ && fail "$s text published" || pass
 	for g in $(find site/ -name '*.gz'); do zcat "$g"; done | grep -q "$s" && fail "$s in gz" || pass
 done
+# Release status: milestones from the configuration, open blockers.
+f=site/release-status/index.html
+grep -qF '<h2>Release 4.20</h2>' $f && pass || fail "release heading"
+grep -qF '<td>Feature freeze</td><td>2024-12-01 (passed)</td>' $f && pass || fail "passed milestone"
+grep -qF '<td>Release</td><td>2025-05-02</td>' $f && pass || fail "future milestone"
+grep -qF 'Regression &lt;b&gt;in&lt;&#47;b&gt; xl' $f || grep -qF 'Regression &lt;b&gt;in&lt;/b&gt; xl' $f && pass || fail "blocker title escaped"
+grep -q 'javascript' $f && fail "javascript link kept" || pass
+grep -qF 'href="https' $f && pass || fail "blocker link"
+grep -qF 'CLOSED-BLOCKER' $f && fail "closed blocker shown" || pass
+grep -qF 'Alice &lt;a@x&gt;' $f && pass || fail "owner escaped"
+
 # Navigation links to the generated sections.
 grep -qF 'href="&#x2F;backlog&#x2F;"' site/index.html && pass || fail "nav backlog"
 
