@@ -1133,15 +1133,23 @@ static int build_all(struct build *b, struct web_data *data,
 	return rc;
 }
 
-int web_site_build(struct web_build_stats *out, const struct web_site_opts *o,
-		   struct st_error *err)
+int web_site_build(struct web_build_stats *out,
+		   const struct web_site_opts *opts, struct st_error *err)
 {
+	struct web_site_opts copy = *opts;
+	const struct web_site_opts *o = &copy;
+	char *outdir = st_xstrdup(opts->outdir);
+	size_t n = strlen(outdir);
 	struct build b;
 	struct web_data data = WEB_DATA_INIT;
 	struct st_buf lock = ST_BUF_INIT;
 	int lockfd = -1;
 	int rc;
 
+	/* "site/" names the link "site", not something inside it. */
+	while (n > 1 && outdir[n - 1] == '/')
+		outdir[--n] = 0;
+	copy.outdir = outdir;
 	memset(out, 0, sizeof(*out));
 	memset(&b, 0, sizeof(b));
 	b.o = o;
@@ -1208,6 +1216,7 @@ out:
 	st_buf_release(&lock);
 	web_data_release(&data);
 	build_release(&b);
+	free(outdir);
 	return rc;
 }
 

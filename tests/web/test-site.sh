@@ -202,6 +202,11 @@ done
 wait "$bpid" && pass || fail "concurrent rebuilds"
 [ "$ok" -eq 1 ] && pass || fail "saw a half-built site"
 
+# A trailing slash names the same link.
+run web build --content content -o site/ --json
+expect_rc 0 "OUTDIR with a slash"
+[ -L site ] && [ ! -e site/site.d ] && [ ! -e site/.d ] && pass || fail "slash made something else"
+
 # OUTDIR that is a real folder is refused, not overwritten.
 mkdir plain
 run web build --content content -o plain
