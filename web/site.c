@@ -547,9 +547,123 @@ static const char *feed_head(const struct src *s)
 	return NULL;
 }
 
+/* The asset src named rel, or NULL. */
+static const struct src *find_src(const struct build *b, const char *rel)
+{
+	size_t lo = 0, hi = b->nsrc;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(b->srcs[mid].rel, rel);
+
+		if (!c)
+			return &b->srcs[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The SHA-256 of name in a SHA256SUMS text ("HEX  NAME" or "HEX *NAME"
+ * lines, as sha256sum writes), into out (65 bytes); false if absent. */
+static bool sum_of(const struct src *sums, const char *name, char out[65])
+{
+	const char *p = sums ? sums->text : NULL;
+	const char *end = sums ? sums->text + sums->len : NULL;
+	size_t n = strlen(name);
+
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (len > 66 && strspn(p, "0123456789abcdefABCDEF") == 64 &&
+		    p[64] == ' ' && (p[65] == ' ' || p[65] == '*') &&
+		    len - 66 == n && !memcmp(p + 66, name, n)) {
+			memcpy(out, p, 64);
+			out[64] = 0;
+			return true;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+static bool is_signature(const char *name)
+{
+	return has_suffix(name, ".asc") || has_suffix(name, ".sig");
+}
+
+/*
+ * For a release page releases/X.md, the files under releases/X/ as a
+ * downloads table: name, size, SHA-256 (from a SHA256SUMS file there)
+ * and the signature (NAME.asc or NAME.sig) when present.
+ */
+static void add_downloads(struct build *b, const struct src *s,
+			  struct st_buf *out)
+{
+	struct st_buf dir = ST_BUF_INIT, path = ST_BUF_INIT;
+	const struct src *sums;
+	size_t rows = 0;
+
+	if (!in_section(s, "releases"))
+		return;
+	st_buf_add(&dir, s->rel, strlen(s->rel) - 3);
+	st_buf_addch(&dir, '/');
+	st_buf_addf(&path, "%sSHA256SUMS", dir.buf);
+	sums = find_src(b, path.buf);
+	for (size_t i = 0; i < b->nsrc; i++) {
+		const struct src *f = &b->srcs[i];
+		const char *name = f->rel + dir.len;
+		const struct src *sig;
+		char sum[65];
+
+		if (f->is_md || strncmp(f->rel, dir.buf, dir.len) ||
+		    strchr(name, '/') || is_signature(name))
+			continue;
+		if (!rows++)
+			st_buf_addstr(out, "<h2>Downloads</h2>\n<table>\n"
+					   "<thead><tr><th>File</th><th>Size"
+					   "</th><th>SHA-256</th><th>Signature"
+					   "</th></tr></thead>\n<tbody>\n");
+		st_buf_addstr(out, "<tr><td><a href=\"");
+		add_href(out, f->out);
+		st_buf_addstr(out, "\">");
+		st_html_text(out, name);
+		st_buf_addf(out, "</a></td><td>%zu bytes", f->len);
+		if (f->len >= 1024 * 1024)
+			st_buf_addf(out, " (%.1f MiB)",
+				    (double)f->len / (1024.0 * 1024.0));
+		st_buf_addstr(out, "</td><td><code>");
+		if (sum_of(sums, name, sum))
+			st_html_text(out, sum);
+		st_buf_addstr(out, "</code></td><td>");
+		st_buf_reset(&path);
+		st_buf_addf(&path, "%s.asc", f->rel);
+		sig = find_src(b, path.buf);
+		if (!sig) {
+			st_buf_setlen(&path, path.len - 4);
+			st_buf_addstr(&path, ".sig");
+			sig = find_src(b, path.buf);
+		}
+		if (sig) {
+			st_buf_addstr(out, "<a href=\"");
+			add_href(out, sig->out);
+			st_buf_addstr(out, "\">signature</a>");
+		}
+		st_buf_addstr(out, "</td></tr>\n");
+	}
+	if (rows)
+		st_buf_addstr(out, "</tbody>\n</table>\n");
+	st_buf_release(&dir);
+	st_buf_release(&path);
+}
+
 static int build_md(struct build *b, const struct src *s, struct st_error *err)
 {
-	struct st_buf in = ST_BUF_INIT, body = ST_BUF_INIT, page = ST_BUF_INIT;
+	struct st_buf in = ST_BUF_INIT, body = ST_BUF_INIT, page = ST_BUF_INIT,
+		      downloads = ST_BUF_INIT;
 	char hash[GIT_OID_HEXSZ + 1];
 	const char *tmpl = NULL;
 	const char *title = s->fm.title;
@@ -566,8 +680,10 @@ static int build_md(struct build *b, const struct src *s, struct st_error *err)
 	}
 	/* Everything the output depends on, hashed before rendering so an
 	 * unchanged page costs one hash. */
+	add_downloads(b, s, &downloads);
 	st_buf_addf(&in, "%s%c%s%c%s%c%s%c", GENERATOR, 0, tmpl ? tmpl : "", 0,
 		    b->nav_html.buf, 0, b->site, 0);
+	st_buf_add(&in, downloads.buf, downloads.len + 1);
 	st_buf_add(&in, s->text, s->len);
 	sha1_hex(hash, in.buf, in.len);
 	rc = claim(b, s->out, hash, err);
@@ -584,6 +700,8 @@ static int build_md(struct build *b, const struct src *s, struct st_error *err)
 				 s->len - s->fm.body_offset, s->fm.raw_html,
 				 err);
 	if (!rc)
+		rc = st_buf_add(&body, downloads.buf, downloads.len);
+	if (!rc)
 		rc = layout_page(b, &page, tmpl, title, s->fm.date,
 				 feed_head(s), body.buf, body.len, err);
 	if (!rc)
@@ -592,6 +710,7 @@ out:
 	st_buf_release(&in);
 	st_buf_release(&body);
 	st_buf_release(&page);
+	st_buf_release(&downloads);
 	return rc;
 }
 

@@ -63,6 +63,13 @@ date: 2025-02-03
 Release notes.
 MD
 printf 'PNGDATA' >content/docs/logo.png
+# Release downloads: files beside the release page, SHA256SUMS, a signature.
+mkdir -p content/releases/4.20
+printf 'tarball bytes' >content/releases/4.20/xen-4.20.0.tar.gz
+printf 'signature' >content/releases/4.20/xen-4.20.0.tar.gz.asc
+printf 'notes' >'content/releases/4.20/notes&<b>.txt'
+(cd content/releases/4.20 && sha256sum xen-4.20.0.tar.gz >SHA256SUMS)
+tarsum=$(cut -c1-64 content/releases/4.20/SHA256SUMS)
 
 run web build --content content -o site --json
 expect_rc 0 "first build"
@@ -118,6 +125,16 @@ assert not any("404" in l for l in locs), locs
 PY
 grep -qF 'href="&#x2F;news&#x2F;atom&#x2E;xml"' site/news/index.html \
 	|| grep -qF 'atom.xml' site/news/index.html && pass || fail "feed link"
+
+# The release page lists its downloads.
+f=site/releases/4.20.html
+grep -qF '<h2>Downloads</h2>' $f && pass || fail "downloads table"
+grep -qF 'xen-4.20.0.tar.gz</a></td><td>13 bytes</td><td><code>'"$tarsum"'</code>' $f \
+	&& pass || fail "tarball row: $(grep -o '<tr><td><a.*' $f | head -3)"
+grep -qF 'notes&amp;&lt;b&gt;.txt</a>' $f && pass || fail "hostile file name escaped"
+grep -c '>signature</a>' $f | grep -qx 1 && pass || fail "one signature link"
+grep -q '>xen-4.20.0.tar.gz.asc<' $f && fail "signature listed as a download" || pass
+cmp -s site/releases/4.20/xen-4.20.0.tar.gz content/releases/4.20/xen-4.20.0.tar.gz && pass || fail "tarball copied"
 
 run web check site
 expect_rc 0 "check a good site"
