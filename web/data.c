@@ -130,9 +130,63 @@ static const char sql_backlog[] =
 	"AND s.state IN ('new', 'under-review') "
 	"ORDER BY s.date, s.id LIMIT ?";
 
+static const char sql_metrics[] =
+	"SELECT (SELECT count(*) FROM series WHERE date >= ?1), "
+	" (SELECT count(*) FROM series WHERE state = 'accepted' "
+	"   AND last_activity >= ?1), "
+	" (SELECT count(DISTINCT t.person_id) FROM trailers t "
+	"   JOIN messages m ON m.id = t.message_id "
+	"   WHERE t.kind IN ('Reviewed-by', 'Acked-by') AND m.date >= ?1)";
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Activity over the last 30 days, and the median wait of the backlog. */
+static int metrics(struct st_buf *out, struct st_store *s, time_t now,
+		   int64_t *ages, size_t n, struct st_error *err)
+{
+	sqlite3_stmt *st = st_store_stmt(s, sql_metrics, err);
+	int rc;
+
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now - 30 * 86400);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		st_buf_addf(out,
+			    "<h2>Last 30 days</h2>\n<table>\n<tbody>\n"
+			    "<tr><td>Series posted</td><td>%lld</td></tr>\n"
+			    "<tr><td>Series accepted</td><td>%lld</td></tr>\n"
+			    "<tr><td>People who gave Reviewed-by or Acked-by"
+			    "</td><td>%lld</td></tr>\n",
+			    (long long)sqlite3_column_int64(st, 0),
+			    (long long)sqlite3_column_int64(st, 1),
+			    (long long)sqlite3_column_int64(st, 2));
+		if (n) {
+			qsort(ages, n, sizeof(*ages), cmp_i64);
+			st_buf_addf(out,
+				    "<tr><td>Median wait of the backlog "
+				    "(days)</td><td>%lld</td></tr>\n",
+				    (long long)(n % 2 ? ages[n / 2]
+						      : (ages[n / 2 - 1] +
+							 ages[n / 2]) /
+								2));
+		}
+		st_buf_addstr(out, "</tbody>\n</table>\n");
+	}
+	rc = st_store_check(s, rc, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
 static int backlog(struct web_data *d, struct st_store *s, time_t now,
 		   struct st_error *err)
 {
+	int64_t *ages = st_xcalloc(MAX_ROWS, sizeof(*ages));
 	sqlite3_stmt *st = st_store_stmt(s, sql_backlog, err);
 	struct st_buf rows = ST_BUF_INIT, body = ST_BUF_INIT;
 	size_t n = 0, unreviewed = 0;
@@ -148,6 +202,7 @@ static int backlog(struct web_data *d, struct st_store *s, time_t now,
 
 		if (!n)
 			oldest = date;
+		ages[n] = date < now ? (now - date) / 86400 : 0;
 		n++;
 		unreviewed += reviews == 0;
 		st_buf_addstr(&rows, "<tr><td>");
@@ -182,6 +237,11 @@ static int backlog(struct web_data *d, struct st_store *s, time_t now,
 		add_day(&body, oldest);
 	}
 	st_buf_addstr(&body, ".</p>\n");
+	rc = metrics(&body, s, now, ages, n, err);
+	if (rc < 0)
+		goto out;
+	if (n)
+		st_buf_addstr(&body, "<h2>Waiting for review</h2>\n");
 	if (n)
 		st_buf_addf(&body,
 			    "<table>\n<thead><tr><th>Series</th><th>Version"
@@ -193,6 +253,7 @@ static int backlog(struct web_data *d, struct st_store *s, time_t now,
 	add_page(d, "backlog/index.html", "Review backlog", &body);
 	d->nav[d->nav_len++] = (struct web_nav_item){"/backlog/", "Backlog"};
 out:
+	free(ages);
 	st_buf_release(&rows);
 	st_buf_release(&body);
 	return rc;

@@ -70,6 +70,10 @@ grep -qF 'tools: old version' site/backlog/index.html && fail "superseded in bac
 grep -qF 'tools: merged thing' site/backlog/index.html && fail "accepted in backlog" || pass
 grep -qF '1 series waiting for review, 0 of them without' site/backlog/index.html && pass || fail "backlog summary"
 grep -qF '<td>10</td><td>1</td>' site/backlog/index.html && pass || fail "age and reviews"
+grep -qF '<tr><td>Series posted</td><td>1</td></tr>' site/backlog/index.html && pass || fail "posted in 30 days"
+grep -qF '<tr><td>Series accepted</td><td>1</td></tr>' site/backlog/index.html && pass || fail "accepted in 30 days"
+grep -qF 'Acked-by</td><td>1</td></tr>' site/backlog/index.html && pass || fail "reviewers in 30 days"
+grep -qF '(days)</td><td>10</td></tr>' site/backlog/index.html && pass || fail "median wait"
 
 # Contributors: pages keyed by a hash, never the address; names escaped.
 grep -q 'alice@example.org' -r site && fail "address published" || pass
