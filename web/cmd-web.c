@@ -1,6 +1,7 @@
 /* cmd-web.c: `steward web build|check|serve`, the static site. */
 #include "commands.h"
 
+#include "links.h"
 #include "site.h"
 #include "static-server.h"
 
@@ -213,8 +214,8 @@ static int web_check(int argc, char **argv, struct st_ctx *ctx)
 		list = json_array();
 	base = st_config_get_string(ctx->config, "web.base-url",
 				    "http://localhost/");
-	rc = web_site_check_links(argv[optind], base, print_broken, list,
-				  &broken, &ctx->err);
+	rc = web_links_check(argv[optind], base, print_broken, list, &broken,
+			     &ctx->err);
 	if (rc == 0) {
 		if (json) {
 			json_t *j = json_object();

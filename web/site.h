@@ -1,11 +1,11 @@
 /*
- * site.h: building the static site and checking it. A build reads
- * Markdown pages and other files under a content folder, and (when a
- * store is given) generates pages from it (see data.h), renders them
- * inside layouts and writes the site: pages, style.css, 404.html,
- * sitemap.xml, Atom feeds for news/ and releases/, and a .gz twin of
- * every html, css, xml and svg file for servers that send them as they
- * are.
+ * site.h: building the static site. A build reads Markdown pages and
+ * other files under a content folder, and (when a store is given)
+ * generates pages from it (see data.h), renders them inside layouts and
+ * writes the site: pages, style.css, 404.html, sitemap.xml, Atom feeds
+ * for news/ and releases/, and a .gz twin of every html, css, xml and svg
+ * file for servers that send them as they are. Every build is checked
+ * with links.h before it is published.
  *
  * Publishing is atomic: OUTDIR is a symbolic link to OUTDIR.d/<build-id>.
  * A build writes a new build folder, then renames a fresh link over
@@ -45,7 +45,7 @@ struct web_build_stats {
 	size_t written;	     /* of them, rendered and written */
 	size_t unchanged;    /* of them, linked from the previous build */
 	size_t pruned;	     /* old build folders removed */
-	size_t broken_links; /* found by web_site_check_links */
+	size_t broken_links; /* found by web_links_check */
 	char build_dir[512]; /* the new build folder, as linked */
 };
 
@@ -58,19 +58,5 @@ struct web_build_stats {
  */
 int web_site_build(struct web_build_stats *out, const struct web_site_opts *o,
 		   struct st_error *err);
-
-/* Called for each broken link: page (relative to root) and the href. */
-typedef void (*web_link_fn)(const char *page, const char *href, void *data);
-
-/*
- * Check every link (href and src attributes, sitemap <loc>) in every
- * .html and .xml file under root: a local target must exist inside root
- * (a path ending in / or naming a folder means its index.html). Links to
- * other sites are not followed; those starting with base_url (may be
- * NULL) are local. fn (may be NULL) hears about each broken link;
- * *broken counts them. 0 or ST_ERROR when root cannot be read.
- */
-int web_site_check_links(const char *root, const char *base_url, web_link_fn fn,
-			 void *data, size_t *broken, struct st_error *err);
 
 #endif
