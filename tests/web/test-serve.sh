@@ -21,7 +21,7 @@ start() {
 	: >serve.out
 	"$STEWARD" web serve "$@" >serve.out 2>serve.err &
 	SPID=$!
-	for _ in $(seq 50); do
+	for _ in $(seq 150); do
 		[ "$(grep -c '^serving on' serve.out)" -ge "$NEED" ] && return 0
 		kill -0 "$SPID" 2>/dev/null || break
 		sleep 0.1
@@ -171,6 +171,13 @@ get "$S/" --cacert cert.pem --tlsv1.2 --tls-max 1.2
 code 200 "TLS 1.2"
 curl -s -o /dev/null --cacert cert.pem --tlsv1.1 --tls-max 1.1 "$S/" \
 	&& fail "TLS 1.1 accepted" || pass
+# The same with gnutls-cli, which can still speak TLS 1.1: a handshake
+# with only 1.1 fails, the control with only 1.2 succeeds.
+port=${S##*:}
+gnutls-cli --insecure --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0:%VERIFY_ALLOW_SIGN_WITH_SHA1' \
+	-p "$port" 127.0.0.1 </dev/null >tls11.out 2>&1 && fail "TLS 1.1 handshake: $(tail -3 tls11.out)" || pass
+gnutls-cli --insecure --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2' \
+	-p "$port" 127.0.0.1 </dev/null >tls12.out 2>&1 && pass || fail "TLS 1.2 control: $(tail -3 tls12.out)"
 get "$S/%2e%2e/%2e%2e/etc/passwd" --cacert cert.pem
 code 404 "https traversal"
 
