@@ -12,10 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_URL_PATH 2048
@@ -139,7 +141,8 @@ static bool inside(const char *root_real, const char *real)
 	return !strncmp(real, root_real, n) && (real[n] == '/' || real[n] == 0);
 }
 
-/* Open path when its real path is a regular file inside root_real. */
+/* Open path when its real path is a regular file or a folder inside
+ * root_real. */
 static int open_inside(const char *root_real, const char *path, struct stat *st)
 {
 	char real[PATH_MAX];
@@ -150,7 +153,62 @@ static int open_inside(const char *root_real, const char *path, struct stat *st)
 	fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+	if (fstat(fd, st) < 0 ||
+	    !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Where files are opened from: the root folder opened once per request
+ * (so one request sees one build even while a new one is published), and
+ * openat2(RESOLVE_BENEATH), which the kernel refuses to resolve outside
+ * it: one call per file. Without openat2 (old kernels, seccomp), the
+ * realpath check is used instead.
+ */
+struct opener {
+	int rootfd;
+	bool no_openat2;
+	char root_real[PATH_MAX];
+};
+
+/* Open rel ("a/b.html", never "..") below the root; regular files and
+ * folders only. -1 when missing or outside. */
+static int open_rel(struct opener *o, const char *root, const char *rel,
+		    struct stat *st)
+{
+	struct st_buf path = ST_BUF_INIT;
+	int fd = -1;
+
+#ifdef SYS_openat2
+	if (!o->no_openat2) {
+		struct open_how how;
+
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_CLOEXEC;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, o->rootfd, *rel ? rel : ".",
+				  &how, sizeof(how));
+		if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+			o->no_openat2 = true;
+		else if (fd < 0)
+			return -1;
+	}
+#else
+	o->no_openat2 = true;
+#endif
+	if (o->no_openat2) {
+		if (!o->root_real[0] && !realpath(root, o->root_real))
+			return -1;
+		st_buf_addf(&path, "%s/%s", o->root_real, rel);
+		fd = open_inside(o->root_real, path.buf, st);
+		st_buf_release(&path);
+		return fd;
+	}
+	if (fstat(fd, st) < 0 ||
+	    !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))) {
 		close(fd);
 		return -1;
 	}
@@ -161,46 +219,64 @@ int web_static_open(struct web_static_file *out, const char *root,
 		    const char *url_path, unsigned flags, struct st_error *err)
 {
 	bool accept_gzip = flags & WEB_STATIC_GZIP;
-	struct st_buf clean = ST_BUF_INIT, path = ST_BUF_INIT;
-	char root_real[PATH_MAX];
+	struct st_buf clean = ST_BUF_INIT, rel = ST_BUF_INIT;
+	struct opener o;
 	struct stat st;
 	bool dir = false;
 	int fd = -1, rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
+	memset(&o, 0, sizeof(o));
+	o.rootfd = -1;
+	o.no_openat2 = flags & WEB_STATIC_REALPATH;
 	if (!clean_path(&clean, url_path, flags & WEB_STATIC_DECODED, &dir)) {
 		rc = st_error_set(err, ST_ENOTFOUND, "refused path");
 		goto out;
 	}
-	if (!realpath(root, root_real)) {
-		rc = st_error_set(err, ST_ERROR, "cannot resolve '%s': %s",
-				  root, strerror(errno));
+	o.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o.rootfd < 0) {
+		rc = st_error_set(err, ST_ERROR, "cannot open '%s': %s", root,
+				  strerror(errno));
 		goto out;
 	}
-	st_buf_addf(&path, "%s%s", root_real, clean.buf);
-	if (dir || !clean.len ||
-	    (stat(path.buf, &st) == 0 && S_ISDIR(st.st_mode)))
-		st_buf_addstr(&path, "/index.html");
-	fd = open_inside(root_real, path.buf, &st);
+	if (clean.len)
+		st_buf_addstr(&rel, clean.buf + 1);
+	if (dir || !clean.len) {
+		st_buf_addstr(&rel, rel.len ? "/index.html" : "index.html");
+		fd = open_rel(&o, root, rel.buf, &st);
+	} else {
+		fd = open_rel(&o, root, rel.buf, &st);
+		if (fd >= 0 && S_ISDIR(st.st_mode)) {
+			close(fd);
+			st_buf_addstr(&rel, "/index.html");
+			fd = open_rel(&o, root, rel.buf, &st);
+		}
+	}
+	if (fd >= 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0) {
 		rc = st_error_set(err, ST_ENOTFOUND, "no such file");
 		goto out;
 	}
-	out->type = web_static_type(path.buf);
+	out->type = web_static_type(rel.buf);
 	out->vary = !strncmp(out->type, "text/", 5) ||
 		    strstr(out->type, "xml") != NULL;
 	if (accept_gzip && out->vary) {
 		struct stat gst;
 		int gfd;
 
-		st_buf_addstr(&path, ".gz");
-		gfd = open_inside(root_real, path.buf, &gst);
-		if (gfd >= 0) {
+		st_buf_addstr(&rel, ".gz");
+		gfd = open_rel(&o, root, rel.buf, &gst);
+		if (gfd >= 0 && S_ISREG(gst.st_mode)) {
 			close(fd);
 			fd = gfd;
 			st = gst;
 			out->gzip = true;
+		} else if (gfd >= 0) {
+			close(gfd);
 		}
 	}
 	out->fd = fd;
@@ -212,8 +288,10 @@ int web_static_open(struct web_static_file *out, const char *root,
 			 (unsigned long long)st.st_mtim.tv_nsec,
 		 out->gzip ? "-gz" : "");
 out:
+	if (o.rootfd >= 0)
+		close(o.rootfd);
 	st_buf_release(&clean);
-	st_buf_release(&path);
+	st_buf_release(&rel);
 	return rc;
 }
 

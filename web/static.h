@@ -30,9 +30,12 @@ struct web_static_file {
 };
 
 enum web_static_flags {
-	WEB_STATIC_GZIP = 1 << 0,    /* the client accepts gzip */
-	WEB_STATIC_DECODED = 1 << 1, /* the path is already percent-decoded
-					(by the HTTP library) */
+	WEB_STATIC_GZIP = 1 << 0,     /* the client accepts gzip */
+	WEB_STATIC_DECODED = 1 << 1,  /* the path is already percent-decoded
+					 (by the HTTP library) */
+	WEB_STATIC_REALPATH = 1 << 2, /* check with realpath(3), not
+					 openat2(RESOLVE_BENEATH): the
+					 fallback for kernels without it */
 };
 
 /*
@@ -43,7 +46,8 @@ enum web_static_flags {
  * like a missing file, so nothing is revealed): "..", encoded slashes or
  * NUL bytes, backslashes, names starting with '.' (but .well-known), and
  * anything whose real path leaves the root, such as a link pointing out.
- * On success out->fd is open.
+ * The root is opened once, so the whole answer comes from one build even
+ * while a new one is published. On success out->fd is open.
  */
 int web_static_open(struct web_static_file *out, const char *root,
 		    const char *url_path, unsigned flags, struct st_error *err);

@@ -51,7 +51,8 @@ echo "== build"
 t0=$(now)
 "$STEWARD" web build --content content -o out --no-store >/dev/null
 t1=$(now)
-echo "steward web build (cold):        $(elapsed "$t0" "$t1") s"
+steward_cold=$(elapsed "$t0" "$t1")
+echo "steward web build (cold):        $steward_cold s"
 t0=$(now)
 "$STEWARD" web build --content content -o out --no-store >/dev/null
 t1=$(now)
@@ -71,7 +72,9 @@ if command -v hugo >/dev/null; then
 	t0=$(now)
 	hugo --quiet -s hugo -d "$W/hugo-public" >/dev/null 2>&1
 	t1=$(now)
-	echo "hugo $(hugo version | awk '{print $2}') (cold):        $(elapsed "$t0" "$t1") s"
+	hugo_cold=$(elapsed "$t0" "$t1")
+	echo "hugo $(hugo version | awk '{print $2}') (cold):        $hugo_cold s"
+	echo "hugo / steward (cold):           $(echo "$hugo_cold / $steward_cold" | bc -l | xargs printf '%.2f')x"
 	t0=$(now)
 	hugo --quiet -s hugo -d "$W/hugo-public" >/dev/null 2>&1
 	t1=$(now)
@@ -95,7 +98,7 @@ done
 URL=$(grep -o 'http://[0-9.:]*' serve.out | head -1)
 echo "steward web serve $URL$PAGE:"
 curl -s "$URL$PAGE" | cmp -s - "out$PAGE" || { echo "steward does not serve the page"; exit 1; }
-wrk -t2 -c64 -d10s "$URL$PAGE" | grep -E 'Requests/sec|Latency|requests in'
+wrk -t2 -c64 -d10s "$URL$PAGE" | tee wrk-steward.txt | grep -E 'Requests/sec|Latency|requests in'
 if command -v nginx >/dev/null; then
 	ROOT=$(readlink -f out)
 	mkdir -p nginx
@@ -124,7 +127,10 @@ NGX
 	# Both must answer 200 with the same page, or the figures mean nothing.
 	curl -s "http://127.0.0.1:18089$PAGE" | cmp -s - "out$PAGE" \
 		|| { echo "nginx does not serve the page"; exit 1; }
-	wrk -t2 -c64 -d10s "http://127.0.0.1:18089$PAGE" | grep -E 'Requests/sec|Latency|requests in'
+	wrk -t2 -c64 -d10s "http://127.0.0.1:18089$PAGE" | tee wrk-nginx.txt | grep -E 'Requests/sec|Latency|requests in'
+	a=$(awk '/Requests\/sec/{print $2}' wrk-steward.txt)
+	b=$(awk '/Requests\/sec/{print $2}' wrk-nginx.txt)
+	echo "steward / nginx requests/s:      $(echo "100 * $a / $b" | bc -l | xargs printf '%.0f')%"
 else
 	echo "nginx: not installed, skipped"
 fi
