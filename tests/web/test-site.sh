@@ -224,6 +224,18 @@ run web build --content content -o site/ --json
 expect_rc 0 "OUTDIR with a slash"
 [ -L site ] && [ ! -e site/site.d ] && [ ! -e site/.d ] && pass || fail "slash made something else"
 
+# Another build holding the lock: this one gives up, the site unchanged.
+good=$(readlink site)
+exec 9>site.d/.lock
+flock 9
+run web build --content content -o site
+expect_rc 1 "locked"
+expect_err "cannot lock 'site.d/.lock'"
+[ "$(readlink site)" = "$good" ] && pass || fail "locked build changed the link"
+exec 9>&-
+run web build --content content -o site
+expect_rc 0 "unlocked again"
+
 # OUTDIR that is a real folder is refused, not overwritten.
 mkdir plain
 run web build --content content -o plain
