@@ -144,7 +144,7 @@ static bool link_ok(const struct checker *c, const char *page, const char *href)
 	const char *colon = strchr(href, ':');
 	const char *slash = strchr(href, '/');
 	size_t n;
-	bool ok = false;
+	bool ok = false, want_dir;
 	struct stat st;
 
 	if (c->base_len && !strncmp(href, c->base, c->base_len) &&
@@ -156,6 +156,8 @@ static bool link_ok(const struct checker *c, const char *page, const char *href)
 		return true; /* fragment, other site, mailto: ... */
 	}
 	n = strcspn(p, "?#");
+	/* "x/" names a folder (its index.html), even when x is a file. */
+	want_dir = n > 0 && p[n - 1] == '/';
 	if (*p != '/') {
 		const char *ps = strrchr(page, '/');
 
@@ -195,12 +197,9 @@ static bool link_ok(const struct checker *c, const char *page, const char *href)
 	}
 	st_buf_reset(&path);
 	st_buf_addf(&path, "%s%s", c->root, clean.buf);
-	if (path.buf[path.len - 1] == '/' || !clean.len ||
-	    (stat(path.buf, &st) == 0 && S_ISDIR(st.st_mode))) {
-		if (path.buf[path.len - 1] != '/')
-			st_buf_addch(&path, '/');
-		st_buf_addstr(&path, "index.html");
-	}
+	if (want_dir || !clean.len ||
+	    (stat(path.buf, &st) == 0 && S_ISDIR(st.st_mode)))
+		st_buf_addstr(&path, "/index.html");
 	ok = lstat(path.buf, &st) == 0 && S_ISREG(st.st_mode);
 out:
 	st_buf_release(&path);
