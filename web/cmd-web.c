@@ -73,10 +73,14 @@ static int web_build(int argc, char **argv, struct st_ctx *ctx)
 	int c, rc = 0;
 
 	st_opt_reset();
+	/* Without the leading '+' (the literal is concatenated first):
+	 * options may follow arguments. */
 	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS "o:" + 1,
 				opts, NULL)) != -1) {
-		if (c == 'h')
-			return st_opt_help(build_usage);
+		if (c == 'h') {
+			rc = st_opt_help(build_usage);
+			goto out;
+		}
 		if (c == 'c') {
 			free(o.content);
 			o.content = st_xstrdup(optarg);
@@ -88,11 +92,13 @@ static int web_build(int argc, char **argv, struct st_ctx *ctx)
 		} else if (c == 'j') {
 			o.json = true;
 		} else if (c == 'k') {
+			struct st_error perr = ST_ERROR_INIT;
+
 			rc = st_parse_int64(&o.keep, optarg, 1, 100, "--keep",
-					    &ctx->err);
+					    &perr);
 			if (rc < 0) {
 				rc = st_ctx_usage_error(ctx, build_usage, "%s",
-							ctx->err.msg);
+							perr.msg);
 				goto out;
 			}
 		} else if (!st_opt_is_common(c)) {
@@ -278,10 +284,12 @@ static int web_serve(int argc, char **argv, struct st_ctx *ctx)
 		else if (c == 'p')
 			o.http_addr = optarg;
 		else if (c == 't') {
+			struct st_error perr = ST_ERROR_INIT;
+
 			if (st_parse_int64(&threads, optarg, 1, 64, "--threads",
-					   &ctx->err) < 0)
+					   &perr) < 0)
 				return st_ctx_usage_error(ctx, serve_usage,
-							  "%s", ctx->err.msg);
+							  "%s", perr.msg);
 		} else if (!st_opt_is_common(c))
 			return st_opt_error(ctx, serve_usage, c, argv);
 	}

@@ -208,6 +208,9 @@ run web serve site --https 127.0.0.1:0
 expect_rc 2 "https without files"
 run web serve site --http localhost
 expect_rc 2 "address without port"
+run web serve site --http 127.0.0.1:0 --threads x
+expect_rc 2 "bad --threads"
+expect_err "--threads: 'x' is not a whole number"
 run web serve nowhere --http 127.0.0.1:0
 expect_rc 1 "missing folder"
 expect_err "no site folder 'nowhere'"

@@ -244,6 +244,9 @@ expect_err "'plain' exists and is not a site published by steward"
 
 run web build --content content
 expect_rc 2 "no output"
+run web build --content content -o site --keep 0
+expect_rc 2 "bad --keep"
+expect_err "steward: web: --keep: 0 is out of range 1..100"
 run web bogus
 expect_rc 2 "unknown web command"
 run web build --help
