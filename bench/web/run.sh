@@ -16,8 +16,8 @@ chmod 755 "$W" # nginx workers run as another user
 SPID=""
 NPID=""
 cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null
-	[ -n "$NPID" ] && kill "$NPID" 2>/dev/null
+	if [ -n "$SPID" ]; then kill "$SPID" 2>/dev/null || true; fi
+	if [ -n "$NPID" ]; then kill "$NPID" 2>/dev/null || true; fi
 	rm -rf "$W"
 }
 trap cleanup EXIT
