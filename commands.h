@@ -20,5 +20,6 @@ int cmd_series(int argc, char **argv, struct st_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct st_ctx *ctx);
 int cmd_trees(int argc, char **argv, struct st_ctx *ctx);
 int cmd_user(int argc, char **argv, struct st_ctx *ctx);
+int cmd_web(int argc, char **argv, struct st_ctx *ctx);
 
 #endif

@@ -40,6 +40,7 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "serve the review dashboard and REST API"},
 	{"trees", cmd_trees, "index git trees, match patches to commits"},
 	{"user", cmd_user, "add API users and print their tokens"},
+	{"web", cmd_web, "build, check and serve the static site"},
 };
 
 static const char usage[] =
