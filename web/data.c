@@ -578,9 +578,9 @@ static int checks(struct web_data *d, struct st_store *s, struct st_error *err)
 /* Only rows whose public date has passed: the embargo is enforced here,
  * in the query, so embargoed text is never even read. */
 static const char sql_advisories[] =
-	"SELECT name, title, public_date, summary FROM advisories "
+	"SELECT number, title, public_date, cves, text FROM advisories "
 	"WHERE public_date IS NOT NULL AND public_date <= ? "
-	"ORDER BY public_date DESC, name LIMIT ?";
+	"ORDER BY public_date DESC, number DESC LIMIT ?";
 
 static int advisories(struct web_data *d, struct st_store *s, time_t now,
 		      struct st_error *err)
@@ -600,15 +600,20 @@ static int advisories(struct web_data *d, struct st_store *s, time_t now,
 	sqlite3_bind_int(st, 2, MAX_ROWS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		n++;
-		st_buf_addstr(&body, "<h2>");
-		st_html_text(&body, col(st, 0));
-		st_buf_addstr(&body, ": ");
+		st_buf_addf(&body, "<h2>XSA-%lld: ",
+			    (long long)sqlite3_column_int64(st, 0));
 		st_html_text(&body, col(st, 1));
 		st_buf_addstr(&body, "</h2>\n<p class=\"date\">Public since ");
 		add_day(&body, sqlite3_column_int64(st, 2));
-		st_buf_addstr(&body, "</p>\n<p>");
-		st_html_text(&body, col(st, 3));
-		st_buf_addstr(&body, "</p>\n");
+		if (*col(st, 3)) {
+			st_buf_addstr(&body, "; ");
+			st_html_text(&body, col(st, 3));
+		}
+		/* The advisory as published: plain text, kept verbatim. */
+		st_buf_addstr(&body, "</p>\n<details><summary>Advisory text"
+				     "</summary><pre>");
+		st_html_text(&body, col(st, 4));
+		st_buf_addstr(&body, "</pre></details>\n");
 	}
 	rc = st_store_check(s, rc, err);
 	sqlite3_reset(st);

@@ -22,10 +22,10 @@ INSERT INTO people(id, email, name) VALUES
 INSERT INTO messages(id, msgid, list_id, author_id, date, subject, kind, raw, raw_size)
  VALUES (1, 'm1@x', 1, 1, $((NOW - 10 * 86400)), 's', 'patch', x'00', 1),
         (2, 'm2@x', 1, 2, $((NOW - 9 * 86400)), 'Re: s', 'comment', x'00', 1);
-INSERT INTO series(id, list_id, submitter_id, name, version, total, received, date, last_activity, state)
- VALUES (1, 1, 1, 'x86/mm: fix <img src=x onerror=alert(1)>', 3, 2, 2, $((NOW - 10 * 86400)), $NOW, 'new'),
-        (2, 1, 3, 'tools: old version', 1, 1, 1, $((NOW - 40 * 86400)), $NOW, 'new'),
-        (3, 1, 3, 'tools: merged thing', 1, 1, 1, $((NOW - 50 * 86400)), $NOW, 'accepted');
+INSERT INTO series(id, list_id, submitter_id, name, norm_name, version, total, received, date, last_activity, state)
+ VALUES (1, 1, 1, 'x86/mm: fix <img src=x onerror=alert(1)>', 'x86/mm: fix', 3, 2, 2, $((NOW - 10 * 86400)), $NOW, 'new'),
+        (2, 1, 3, 'tools: old version', 'tools: old version', 1, 1, 1, $((NOW - 40 * 86400)), $NOW, 'new'),
+        (3, 1, 3, 'tools: merged thing', 'tools: merged thing', 1, 1, 1, $((NOW - 50 * 86400)), $NOW, 'accepted');
 UPDATE series SET superseded_by_id = 1 WHERE id = 2;
 INSERT INTO patches(id, message_id, series_id, number, submitter_id, name, norm_name, date)
  VALUES (1, 1, 1, 1, 1, 'p1', 'p1', $((NOW - 10 * 86400)));
@@ -39,12 +39,10 @@ INSERT INTO checks(id, name, kind) VALUES (1, 'site-https', 'https'), (2, 'lag<b
 INSERT INTO check_runs(check_id, started, finished, status, score, reason, details_json, duration_ms)
  VALUES (1, 1, 2, 'fail', 2, 'old', '[]', 1), (1, 3, 4, 'pass', 10, 'TLS 1.3 & HSTS', '[]', 1),
         (2, 3, 4, 'warn', 6, 'behind by 3', '[]', 1);
-CREATE TABLE IF NOT EXISTS advisories (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
- title TEXT NOT NULL, public_date INTEGER, summary TEXT);
-INSERT INTO advisories(name, title, public_date, summary) VALUES
- ('XSA-450', 'Public <issue>', $((NOW - 86400)), 'Fixed in 4.19.'),
- ('XSA-451', 'EMBARGOED-TITLE', $((NOW + 86400)), 'EMBARGOED-SECRET guest escape'),
- ('XSA-452', 'UNDATED-TITLE', NULL, 'UNDATED-SECRET');
+INSERT INTO advisories(number, title, public_date, cves, text, imported) VALUES
+ (450, 'Public <issue>', $((NOW - 86400)), 'CVE-2024-1', 'Fixed in 4.19 <b>now</b>.', 1),
+ (451, 'EMBARGOED-TITLE', $((NOW + 86400)), NULL, 'EMBARGOED-SECRET guest escape', 1),
+ (452, 'UNDATED-TITLE', NULL, NULL, 'UNDATED-SECRET', 1);
 CREATE TABLE IF NOT EXISTS blockers (id INTEGER PRIMARY KEY, version TEXT NOT NULL,
  title TEXT NOT NULL, link TEXT, owner TEXT, state TEXT NOT NULL DEFAULT 'open',
  created INTEGER NOT NULL, closed INTEGER, reason TEXT);
@@ -91,7 +89,10 @@ grep -qF 'lag&lt;b&gt;' site/checks/index.html && pass || fail "check name escap
 grep -qF '>old<' site/checks/index.html && fail "older run shown" || pass
 
 # Advisories: public ones only; embargoed text is nowhere, not even .gz.
-grep -qF 'Public &lt;issue&gt;' site/security/index.html && pass || fail "public advisory"
+grep -qF 'XSA-450: Public &lt;issue&gt;' site/security/index.html && pass || fail "public advisory"
+grep -qF 'Fixed in 4.19 &lt;b&gt;now&lt;&#47;b&gt;.' site/security/index.html ||
+	grep -qF 'Fixed in 4.19 &lt;b&gt;now&lt;/b&gt;.' site/security/index.html && pass || fail "advisory text escaped"
+grep -qF 'CVE-2024-1' site/security/index.html && pass || fail "advisory CVE"
 for s in EMBARGOED UNDATED; do
 	grep -rq "$s" site/ && fail "$s text published" || pass
 	for g in $(find site/ -name '*.gz'); do zcat "$g"; done | grep -q "$s" && fail "$s in gz" || pass
