@@ -111,7 +111,8 @@ static int percentile_table(struct st_buf *b, struct st_store *s,
 	st_buf_addstr(b, " (days)</h2>\n<table><tr><th>Month</th><th>Series"
 			 "</th><th>p25</th><th>p50</th><th>p75</th>"
 			 "<th>p95</th></tr>\n");
-	qsort(sm.m, sm.n, sizeof(*sm.m), cmp_month);
+	if (sm.n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(sm.m, sm.n, sizeof(*sm.m), cmp_month);
 	for (size_t i = 0; i < sm.n && i < 24; i++) {
 		struct month_samples *m = &sm.m[i];
 

@@ -14,7 +14,7 @@ stop_server() {
 		SERVER_PID=
 	fi
 }
-trap 'stop_server; rm -rf "$T"' EXIT
+trap 'stop_server; [ -z "$KEEP" ] && rm -rf "$T"; [ -n "$KEEP" ] && echo kept $T' EXIT
 
 # start_server ARGS...: serve on a free port (the kernel picks: port 0),
 # sets $PORT once the server says it listens.
@@ -39,7 +39,13 @@ get() {
 	CODE=$(curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' "$@" \
 		"http://127.0.0.1:$PORT$path")
 }
-expect_code() { [ "$CODE" = "$1" ] && pass || fail "$2: got HTTP $CODE, want $1"; }
+expect_code() {
+	[ "$CODE" = "$1" ] && pass && return
+	fail "$2: got HTTP $CODE, want $1"
+	# No answer at all: the server's own words say why.
+	[ "$CODE" = 000 ] && tail -n 40 "$T/serve.err" >&2
+	return 0
+}
 expect_body() { grep -qF -- "$1" "$T/body" && pass || fail "$2: body lacks '$1'"; }
 expect_no_body() { grep -qF -- "$1" "$T/body" && fail "$2: body has '$1'" || pass; }
 expect_hdr() { grep -qi -- "^$1" "$T/hdr" && pass || fail "$2: no header '$1'"; }
