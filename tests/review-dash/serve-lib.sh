@@ -14,7 +14,7 @@ stop_server() {
 		SERVER_PID=
 	fi
 }
-trap 'stop_server; [ -z "$KEEP" ] && rm -rf "$T"; [ -n "$KEEP" ] && echo kept $T' EXIT
+trap 'stop_server; if [ -n "${KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi' EXIT
 
 # start_server ARGS...: serve on a free port (the kernel picks: port 0),
 # sets $PORT once the server says it listens.
