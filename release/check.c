@@ -488,6 +488,44 @@ static int64_t count_advisories(struct run *r)
 	return rc < 0 ? rc : n;
 }
 
+/* The prerequisites of advisory n's recipe for version and tree as
+ * "XSA-1, XSA-2", or NULL when it has none. Caller frees. */
+static char *security_prereqs(struct run *r, int64_t n, const char *version,
+			      const char *tree)
+{
+	static const char sql[] =
+		"SELECT r.prereqs FROM advisory_recipes r "
+		"JOIN advisories a ON a.id = r.advisory_id "
+		"WHERE a.number = ? AND r.version = ? AND r.tree = ?";
+	sqlite3_stmt *st = st_store_stmt(r->store, sql, NULL);
+	struct st_buf out = ST_BUF_INIT;
+	const char *p;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, n);
+	st_store_bind_text(st, 2, version);
+	st_store_bind_text(st, 3, tree);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (p = (const char *)sqlite3_column_text(st, 0))) {
+		while (*p) {
+			size_t len;
+
+			p += strspn(p, " ,");
+			len = strcspn(p, " ,");
+			if (len)
+				st_buf_addf(&out, "%sXSA-%.*s",
+					    out.len ? ", " : "", (int)len, p);
+			p += len;
+		}
+	}
+	sqlite3_reset(st);
+	if (out.len)
+		return st_buf_detach(&out, NULL);
+	st_buf_release(&out);
+	return NULL;
+}
+
 /* One failing cell of the advisory matrix: a finding per patch not on
  * the branch (or one for the cell when nothing could be looked at). */
 static void security_cell_fail(struct run *r, json_t *cell, const char *state)
@@ -496,8 +534,15 @@ static void security_cell_fail(struct run *r, json_t *cell, const char *state)
 		json_object_get(cell, "advisory"));
 	const char *branch = json_string_value(json_object_get(cell, "branch"));
 	const char *tree = json_string_value(json_object_get(cell, "tree"));
+	char *pre = NULL;
 	size_t i, missing = 0;
 	json_t *p;
+
+	if (!strcmp(state, "prerequisite-missing"))
+		pre = security_prereqs(
+			r, n,
+			json_string_value(json_object_get(cell, "version")),
+			tree);
 
 	json_array_foreach(json_object_get(cell, "patches"), i, p)
 	{
@@ -508,8 +553,10 @@ static void security_cell_fail(struct run *r, json_t *cell, const char *state)
 		if (json_string_value(json_object_get(p, "commit")))
 			continue;
 		f = add(r, REL_FAIL,
-			"XSA-%lld is %s on branch %s of tree %s: %s not found",
-			n, state, branch, tree, file);
+			"XSA-%lld is %s on branch %s of tree %s: %s not "
+			"found%s%s%s",
+			n, state, branch, tree, file, pre ? " (needs " : "",
+			pre ? pre : "", pre ? " first)" : "");
 		f->file = dup_or_null(file);
 		f->value = dup_or_null(branch);
 		missing++;
@@ -529,6 +576,7 @@ static void security_cell_fail(struct run *r, json_t *cell, const char *state)
 				n, state, branch, tree);
 		f->value = dup_or_null(branch);
 	}
+	free(pre);
 }
 
 static int rule_security(struct run *r)

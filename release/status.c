@@ -296,7 +296,15 @@ void rel_status_print(FILE *f, const json_t *s)
 	}
 	arr = json_object_get(s, "late_series");
 	if (json_is_array(arr)) {
-		fprintf(f, "series posted after the last posting date: %zu\n",
+		const char *list =
+			json_string_value(json_object_get(s, "list"));
+
+		fprintf(f,
+			"series posted after the last posting date (%s)%s%s: "
+			"%zu\n",
+			json_string_value(json_object_get(
+				json_object_get(s, "dates"), "last-posting")),
+			list ? " to " : "", list ? list : "",
 			json_array_size(arr));
 		json_array_foreach(arr, i, e)
 		{

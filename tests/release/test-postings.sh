@@ -84,7 +84,7 @@ run --config list.conf release status 4.20
 expect_rc 0 "status text"
 expect_out "open blockers: 3"
 expect_out "[PATCH for-4.20 v2 0/2] x86: early fix (Alice Example <alice@example.org>; 0 of 2 landed)"
-expect_out "series posted after the last posting date: 4"
+expect_out "series posted after the last posting date (2025-01-08) to xen-devel: 4"
 expect_out "2025-01-10 [PATCH] tools: late feature (Dave Maint <dave@example.org>)"
 expect_no_out "qemu: elsewhere"
 expect_no_out "2025-01-08 [XEN PATCH 4.20]"

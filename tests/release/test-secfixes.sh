@@ -84,7 +84,7 @@ expect_rc 0 "trees sync"
 run release check 4.20.0 --json
 expect_rc 1 "missing fixes"
 expect_json "[(f['status'], f['file'], f['value']) for f in $sec] == [('fail', 'xsa1.patch', 'stable-4.20'), ('fail', 'xsa3-2.patch', 'stable-4.20'), ('fail', 'xsa4.patch', 'stable-4.20')]"
-expect_json "[f['message'] for f in $sec] == ['XSA-1 is missing on branch stable-4.20 of tree xen: xsa1.patch not found', 'XSA-3 is partial on branch stable-4.20 of tree xen: xsa3-2.patch not found', 'XSA-4 is prerequisite-missing on branch stable-4.20 of tree xen: xsa4.patch not found']"
+expect_json "[f['message'] for f in $sec] == ['XSA-1 is missing on branch stable-4.20 of tree xen: xsa1.patch not found', 'XSA-3 is partial on branch stable-4.20 of tree xen: xsa3-2.patch not found', 'XSA-4 is prerequisite-missing on branch stable-4.20 of tree xen: xsa4.patch not found (needs XSA-1 first)']"
 run release check 4.20.0
 expect_out "FAIL security-fixes: XSA-1 is missing on branch stable-4.20 of tree xen: xsa1.patch not found: stable-4.20"
 expect_out "why: every published security fix"
