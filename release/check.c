@@ -9,6 +9,8 @@
 #include "common/util.h"
 #include "common/xalloc.h"
 #include "release/blocker.h"
+#include "release/postings.h"
+#include "release/secmatch.h"
 
 #include <regex.h>
 #include <stdlib.h>
@@ -426,6 +428,8 @@ out:
 static int rule_blockers(struct run *r)
 {
 	struct rel_blocker_list l = {0};
+	struct rel_postings ps = {0};
+	char *list = NULL;
 	int rc;
 
 	if (!r->store) {
@@ -434,7 +438,11 @@ static int rule_blockers(struct run *r)
 	}
 	rc = rel_blocker_list(&l, r->store, r->v->text, true, r->err);
 	if (rc < 0)
-		return rc;
+		goto out;
+	list = rel_postings_list(r->c, r->v);
+	rc = rel_postings_blockers(&ps, r->store, list, r->v, true, r->err);
+	if (rc < 0)
+		goto out;
 	for (size_t i = 0; i < l.n; i++) {
 		struct rel_finding *f = add(
 			r, REL_FAIL, "blocker %lld is open%s%s",
@@ -443,10 +451,210 @@ static int rule_blockers(struct run *r)
 
 		f->value = st_xstrdup(l.v[i].title);
 	}
-	if (!l.n)
+	for (size_t i = 0; i < ps.n; i++) {
+		const struct rel_posting *p = &ps.v[i];
+		struct rel_finding *f =
+			add(r, REL_FAIL,
+			    "series %lld names %s and has not landed (%lld of "
+			    "%lld patches landed), from %s",
+			    (long long)p->id, r->v->text, (long long)p->landed,
+			    (long long)p->patches, p->author);
+
+		f->value = st_xstrdup(p->subject);
+	}
+	if (!l.n && !ps.n)
 		add(r, REL_PASS, "no open blocker for %s", r->v->text);
+out:
 	rel_blocker_list_release(&l);
-	return 0;
+	rel_postings_release(&ps);
+	free(list);
+	return rc;
+}
+
+/* The number of advisories in the store, or a negative error. */
+static int64_t count_advisories(struct run *r)
+{
+	static const char sql[] = "SELECT count(*) FROM advisories";
+	sqlite3_stmt *st = st_store_stmt(r->store, sql, r->err);
+	int64_t n;
+	int rc;
+
+	if (!st)
+		return ST_ERROR;
+	rc = sqlite3_step(st);
+	n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	rc = st_store_check(r->store, rc, r->err);
+	sqlite3_reset(st);
+	return rc < 0 ? rc : n;
+}
+
+/* The prerequisites of advisory n's recipe for version and tree as
+ * "XSA-1, XSA-2", or NULL when it has none. Caller frees. */
+static char *security_prereqs(struct run *r, int64_t n, const char *version,
+			      const char *tree)
+{
+	static const char sql[] =
+		"SELECT r.prereqs FROM advisory_recipes r "
+		"JOIN advisories a ON a.id = r.advisory_id "
+		"WHERE a.number = ? AND r.version = ? AND r.tree = ?";
+	sqlite3_stmt *st = st_store_stmt(r->store, sql, NULL);
+	struct st_buf out = ST_BUF_INIT;
+	const char *p;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, n);
+	st_store_bind_text(st, 2, version);
+	st_store_bind_text(st, 3, tree);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (p = (const char *)sqlite3_column_text(st, 0))) {
+		while (*p) {
+			size_t len;
+
+			p += strspn(p, " ,");
+			len = strcspn(p, " ,");
+			if (len)
+				st_buf_addf(&out, "%sXSA-%.*s",
+					    out.len ? ", " : "", (int)len, p);
+			p += len;
+		}
+	}
+	sqlite3_reset(st);
+	if (out.len)
+		return st_buf_detach(&out, NULL);
+	st_buf_release(&out);
+	return NULL;
+}
+
+/* One failing cell of the advisory matrix: a finding per patch not on
+ * the branch (or one for the cell when nothing could be looked at). */
+static void security_cell_fail(struct run *r, json_t *cell, const char *state)
+{
+	long long n = (long long)json_integer_value(
+		json_object_get(cell, "advisory"));
+	const char *branch = json_string_value(json_object_get(cell, "branch"));
+	const char *tree = json_string_value(json_object_get(cell, "tree"));
+	char *pre = NULL;
+	size_t i, missing = 0;
+	json_t *p;
+
+	if (!strcmp(state, "prerequisite-missing"))
+		pre = security_prereqs(
+			r, n,
+			json_string_value(json_object_get(cell, "version")),
+			tree);
+
+	json_array_foreach(json_object_get(cell, "patches"), i, p)
+	{
+		const char *file =
+			json_string_value(json_object_get(p, "file"));
+		struct rel_finding *f;
+
+		if (json_string_value(json_object_get(p, "commit")))
+			continue;
+		f = add(r, REL_FAIL,
+			"XSA-%lld is %s on branch %s of tree %s: %s not "
+			"found%s%s%s",
+			n, state, branch, tree, file, pre ? " (needs " : "",
+			pre ? pre : "", pre ? " first)" : "");
+		f->file = dup_or_null(file);
+		f->value = dup_or_null(branch);
+		missing++;
+	}
+	if (!missing) {
+		struct rel_finding *f;
+
+		if (!strcmp(state, "not-indexed"))
+			f = add(r, REL_FAIL,
+				"XSA-%lld cannot be checked: branch %s of "
+				"tree %s is not indexed (steward trees sync)",
+				n, branch, tree);
+		else
+			f = add(r, REL_FAIL,
+				"XSA-%lld is %s on branch %s of "
+				"tree %s",
+				n, state, branch, tree);
+		f->value = dup_or_null(branch);
+	}
+	free(pre);
+}
+
+static int rule_security(struct run *r)
+{
+	struct st_buf key = ST_BUF_INIT;
+	char *branch = NULL, *tree = rule_get(r, "tree");
+	json_t *cells = NULL, *cell;
+	size_t i, applied = 0, failed = 0, ncells;
+	int64_t nadv;
+	int rc = 0;
+
+	if (!r->store) {
+		add(r, REL_FAIL, "no store to read advisories from");
+		goto out;
+	}
+	nadv = count_advisories(r);
+	if (nadv < 0) {
+		rc = (int)nadv;
+		goto out;
+	}
+	if (!nadv) {
+		add(r, REL_SKIP,
+		    "no security advisories in the store (steward security "
+		    "import)");
+		goto out;
+	}
+	rc = rel_secmatch_run(r->store, r->c, 0, &cells, r->err);
+	if (rc == ST_EINVALID) {
+		/* Nothing indexed: the fixes cannot be shown present. */
+		add(r, REL_FAIL, "%s",
+		    r->err ? r->err->msg : "no git trees indexed");
+		st_error_clear(r->err);
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	st_buf_addf(&key, "release.%s.branch", r->v->series);
+	branch = st_config_get_string(r->c, key.buf, NULL);
+	json_array_foreach(cells, i, cell)
+	{
+		const char *version =
+			json_string_value(json_object_get(cell, "version"));
+		const char *cb =
+			json_string_value(json_object_get(cell, "branch"));
+		const char *ct =
+			json_string_value(json_object_get(cell, "tree"));
+		const char *state =
+			json_string_value(json_object_get(cell, "state"));
+
+		if (tree && strcmp(tree, ct ? ct : ""))
+			continue;
+		if (strcmp(version ? version : "", r->v->series) &&
+		    (!branch || strcmp(branch, cb ? cb : "")))
+			continue;
+		if (!strcmp(state, "applied")) {
+			applied++;
+		} else if (strcmp(state, "not-applicable")) {
+			security_cell_fail(r, cell, state);
+			failed++;
+		}
+	}
+	ncells = json_array_size(cells);
+	if (!failed && applied)
+		add(r, REL_PASS,
+		    "the fixes of %zu advisories for %s are all present",
+		    applied, r->v->series);
+	else if (!failed)
+		add(r, REL_PASS,
+		    "none of %lld advisories (%zu cells) applies "
+		    "to %s",
+		    (long long)nadv, ncells, r->v->series);
+out:
+	json_decref(cells);
+	st_buf_release(&key);
+	free(branch);
+	free(tree);
+	return rc;
 }
 
 static int run_rule(struct run *r)
@@ -482,6 +690,8 @@ static int run_rule(struct run *r)
 		rc = rule_freeze(r);
 	else if (!strcmp(kind, "blockers-closed"))
 		rc = rule_blockers(r);
+	else if (!strcmp(kind, "security-fixes"))
+		rc = rule_security(r);
 	else
 		rc = st_error_set(r->err, ST_EINVALID,
 				  "rule '%s': unknown kind '%s'", r->name,

@@ -4,7 +4,8 @@
  *
  *   [release-rule "NAME"]
  *     kind = file-regex | file-no-regex | kconfig-default |
- *            subject-regex | freeze-acks | blockers-closed
+ *            subject-regex | freeze-acks | blockers-closed |
+ *            security-fixes
  *     when = rc | release | any      (default any: the tag kind checked)
  *     file = PATH                    (file kinds: path in the tree)
  *     pattern = REGEX                (POSIX extended, one line)
@@ -13,6 +14,8 @@
  *     symbol = NAME, value = y|n     (kconfig-default)
  *     since = YYYY-MM-DD             (freeze-acks; default the release's
  *                                     code-freeze date)
+ *     tree = NAME                    (security-fixes: only this tree;
+ *                                     default every advisory tree)
  *     explain = TEXT                 (why the rule exists, printed)
  *
  * file-regex needs a line of file matching pattern; file-no-regex fails
@@ -20,7 +23,18 @@
  * the `config SYMBOL` block; subject-regex matches the subject of the
  * commit to tag; freeze-acks fails on each non-merge commit made after
  * the freeze without a Release-Acked-by trailer; blockers-closed fails
- * on each open blocker. In file, pattern and hint these placeholders are
+ * on each open blocker of the tracker and on each series whose subject
+ * names the release in a bracket tag (for-X.Y, X.Y, for-X.Y.Z, X.Y.Z;
+ * the X.Y forms for a .0 release only) until every patch of its newest
+ * version has landed (state accepted, or found on a branch by `steward
+ * trees sync`) or was rejected, not-applicable or superseded (see
+ * postings.h); security-fixes runs the advisory x branch matrix
+ * (secmatch.h) and fails, naming advisory, patch file and branch, on
+ * each cell of the release's series (advisory version X.Y, or the
+ * branch of [release "X.Y"]) that is missing, partial,
+ * prerequisite-missing or not indexed; it passes when all are applied
+ * (or none applies), and is skipped when the store holds no advisory.
+ * In file, pattern and hint these placeholders are
  * replaced (regex-quoted in patterns): %MAJOR% %MINOR% %PATCH% %VERSION%
  * %SERIES% %RC% (candidate number) %KIND% (rc or release).
  */
@@ -67,7 +81,7 @@ struct rel_findings {
 /*
  * Run every [release-rule] of c for version v (v->rc > 0: a candidate)
  * on the commit ref names in repo. store may be NULL, then
- * blockers-closed rules fail saying so. Findings are appended to out
+ * blockers-closed and security-fixes rules fail saying so. Findings are appended to out
  * (caller releases it). Errors: ST_ENOTFOUND (ref), ST_EINVALID (a rule
  * that cannot run: unknown kind, bad regex, missing key).
  */

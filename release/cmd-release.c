@@ -12,6 +12,7 @@
 #include "release/check.h"
 #include "release/notes.h"
 #include "release/plan.h"
+#include "release/postings.h"
 #include "release/status.h"
 #include "release/tag.h"
 #include "release/tarball.h"
@@ -500,8 +501,11 @@ static const char status_usage[] =
 	"\n"
 	"Today's phase of the release (from the dates of [release \"X.Y\"];\n"
 	"STEWARD_NOW overrides the clock), days to the next milestone, open\n"
-	"blockers and the commits on the release branch since the code\n"
-	"freeze that lack a Release-Ack. Without VERSION: the next release.\n"
+	"blockers (the tracker's and series naming the release), series\n"
+	"first posted after the last-posting day (of the release's list =\n"
+	"NAME, else of every list), the commits on the release branch since\n"
+	"the code freeze that lack a Release-Ack and the release rules.\n"
+	"Without VERSION: the next release.\n"
 	"\n"
 	"  --repo PATH  repository (default: from [release \"X.Y\"])\n"
 	"  --json       print one JSON object\n";
@@ -583,7 +587,9 @@ static const char blocker_usage[] =
 	"       steward release blocker close VERSION ID [--reason TEXT]\n"
 	"\n"
 	"Track what holds a release back. list shows open blockers unless\n"
-	"--all is given.\n";
+	"--all is given: those of the tracker, then the series whose subject\n"
+	"names the release ([PATCH for-4.20]) until all their patches have\n"
+	"landed (accepted, or found on a branch by 'steward trees sync').\n";
 
 static int release_blocker(int argc, char **argv, struct st_ctx *ctx)
 {
@@ -598,8 +604,10 @@ static int release_blocker(int argc, char **argv, struct st_ctx *ctx)
 	};
 	const char *link = NULL, *owner = NULL, *reason = NULL, *action;
 	struct rel_blocker_list l = {0};
+	struct rel_postings ps = {0};
 	struct st_store *store;
 	struct rel_version v;
+	char *list;
 	bool all = false, json = false;
 	int64_t id;
 	int c, rc;
@@ -665,12 +673,18 @@ static int release_blocker(int argc, char **argv, struct st_ctx *ctx)
 	rc = rel_blocker_list(&l, store, v.text, !all, &ctx->err);
 	if (rc < 0)
 		return rc;
+	list = rel_postings_list(ctx->config, &v);
+	rc = rel_postings_blockers(&ps, store, list, &v, !all, &ctx->err);
+	free(list);
+	if (rc < 0)
+		goto out;
 	if (json) {
 		json_t *a = json_array();
 
 		for (size_t i = 0; i < l.n; i++) {
 			json_t *b = json_object();
 
+			st_json_set_str(b, "kind", "tracker");
 			st_json_set_int(b, "id", l.v[i].id);
 			st_json_set_str(b, "version", l.v[i].version);
 			st_json_set_str(b, "title", l.v[i].title);
@@ -684,6 +698,16 @@ static int release_blocker(int argc, char **argv, struct st_ctx *ctx)
 			st_json_set_str(b, "reason", l.v[i].reason);
 			json_array_append_new(a, b);
 		}
+		for (size_t i = 0; i < ps.n; i++) {
+			json_t *b = rel_posting_json(&ps.v[i]);
+
+			st_json_set_str(b, "kind", "series");
+			st_json_set_str(b, "title", ps.v[i].subject);
+			st_json_set_str(b, "owner", ps.v[i].author);
+			st_json_set_str(b, "state",
+					ps.v[i].is_open ? "open" : "closed");
+			json_array_append_new(a, b);
+		}
 		st_json_print(stdout, a, 1);
 		json_decref(a);
 	} else {
@@ -692,9 +716,18 @@ static int release_blocker(int argc, char **argv, struct st_ctx *ctx)
 			       l.v[i].is_open ? "open  " : "closed",
 			       l.v[i].title, l.v[i].owner ? " - " : "",
 			       l.v[i].owner ? l.v[i].owner : "");
+		for (size_t i = 0; i < ps.n; i++)
+			printf("series %lld %s %s - %s (%lld of %lld landed)\n",
+			       (long long)ps.v[i].id,
+			       ps.v[i].is_open ? "open  " : "closed",
+			       ps.v[i].subject, ps.v[i].author,
+			       (long long)ps.v[i].landed,
+			       (long long)ps.v[i].patches);
 	}
+out:
 	rel_blocker_list_release(&l);
-	return 0;
+	rel_postings_release(&ps);
+	return rc;
 }
 
 static const char notes_usage[] =

@@ -9,6 +9,8 @@
  *   prefix = FMT           path prefix inside it (default <tarball>/)
  *   branch, last-posting, feature-freeze, code-freeze,
  *   hard-code-freeze, release = YYYY-MM-DD   (see status.h)
+ *   list = NAME            the mailing list of its series (postings.h;
+ *                          default: every list)
  * FMT placeholders: %V version, %X %Y %Z its parts, %N the candidate
  * number, %S the series, %%. core.project names the project (default
  * "Project"); <project> is its lower-case form.

@@ -9,6 +9,7 @@
 #include "common/xalloc.h"
 #include "release/blocker.h"
 #include "release/check.h"
+#include "release/postings.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,39 @@ static int add_checks(json_t *o, const struct st_config *c,
 	return rc;
 }
 
+/* The series naming v that have not landed, and (when last-posting is
+ * set) the series first posted after that day. */
+static int add_series(json_t *o, const struct st_config *c,
+		      struct st_store *store, const struct rel_version *v,
+		      time_t last_posting, struct st_error *err)
+{
+	struct rel_postings ps = {0};
+	char *list = rel_postings_list(c, v);
+	json_t *arr = json_array();
+	int rc;
+
+	rc = rel_postings_blockers(&ps, store, list, v, true, err);
+	for (size_t i = 0; rc == 0 && i < ps.n; i++)
+		json_array_append_new(arr, rel_posting_json(&ps.v[i]));
+	json_object_set_new(o, "series_blockers", arr);
+	rel_postings_release(&ps);
+	if (rc < 0 || !last_posting) {
+		json_object_set_new(o, "late_series", json_null());
+		goto out;
+	}
+	/* Posted on the day itself is in time. */
+	rc = rel_postings_after(&ps, store, list, last_posting + 86399, err);
+	arr = json_array();
+	for (size_t i = 0; rc == 0 && i < ps.n; i++)
+		json_array_append_new(arr, rel_posting_json(&ps.v[i]));
+	json_object_set_new(o, "late_series", arr);
+	rel_postings_release(&ps);
+out:
+	st_json_set_str(o, "list", list);
+	free(list);
+	return rc;
+}
+
 int rel_status(json_t **out, const struct st_config *c, git_repository *repo,
 	       struct st_store *store, const struct rel_version *v, time_t now,
 	       struct st_error *err)
@@ -178,6 +212,11 @@ int rel_status(json_t **out, const struct st_config *c, git_repository *repo,
 		json_array_append_new(arr, b);
 	}
 	json_object_set_new(o, "blockers", arr);
+	if (store) {
+		rc = add_series(o, c, store, v, t[0], err);
+		if (rc < 0)
+			goto out;
+	}
 	freeze = t[2];
 	if (repo && freeze) {
 		struct st_buf key = ST_BUF_INIT;
@@ -234,12 +273,50 @@ void rel_status_print(FILE *f, const json_t *s)
 			(long long)json_integer_value(
 				json_object_get(next, "days")));
 	arr = json_object_get(s, "blockers");
-	fprintf(f, "open blockers: %zu\n", json_array_size(arr));
+	fprintf(f, "open blockers: %zu\n",
+		json_array_size(arr) +
+			json_array_size(json_object_get(s, "series_blockers")));
 	json_array_foreach(arr, i, e)
 	{
 		fprintf(f, "  #%lld %s\n",
 			(long long)json_integer_value(json_object_get(e, "id")),
 			json_string_value(json_object_get(e, "title")));
+	}
+	json_array_foreach(json_object_get(s, "series_blockers"), i, e)
+	{
+		fprintf(f, "  series %lld: %s (%s; %lld of %lld landed)\n",
+			(long long)json_integer_value(
+				json_object_get(e, "series")),
+			json_string_value(json_object_get(e, "subject")),
+			json_string_value(json_object_get(e, "author")),
+			(long long)json_integer_value(
+				json_object_get(e, "landed")),
+			(long long)json_integer_value(
+				json_object_get(e, "patches")));
+	}
+	arr = json_object_get(s, "late_series");
+	if (json_is_array(arr)) {
+		const char *list =
+			json_string_value(json_object_get(s, "list"));
+
+		fprintf(f,
+			"series posted after the last posting date (%s)%s%s: "
+			"%zu\n",
+			json_string_value(json_object_get(
+				json_object_get(s, "dates"), "last-posting")),
+			list ? " to " : "", list ? list : "",
+			json_array_size(arr));
+		json_array_foreach(arr, i, e)
+		{
+			fprintf(f, "  series %lld %s %s (%s)\n",
+				(long long)json_integer_value(
+					json_object_get(e, "series")),
+				json_string_value(json_object_get(e, "date")),
+				json_string_value(
+					json_object_get(e, "subject")),
+				json_string_value(
+					json_object_get(e, "author")));
+		}
 	}
 	e = json_object_get(s, "checks");
 	if (e) {

@@ -3,8 +3,10 @@
  * [release "X.Y"] (last-posting, feature-freeze, code-freeze,
  * hard-code-freeze, release, as YYYY-MM-DD); the phase is the last
  * milestone reached ("development" before any); blockers come from the
- * store and commits lacking a Release-Ack from the release branch
- * (branch = NAME, default HEAD) of its repository.
+ * store (the tracker's, and the series naming the release: postings.h),
+ * late series from the mail in the store (list = NAME limits both to
+ * one mailing list) and commits lacking a Release-Ack from the release
+ * branch (branch = NAME, default HEAD) of its repository.
  */
 #ifndef STEWARD_RELEASE_STATUS_H
 #define STEWARD_RELEASE_STATUS_H
@@ -28,7 +30,11 @@ int rel_status_default_series(struct st_buf *out, const struct st_config *c,
 
 /*
  * The status of v at now as a JSON object: version, phase, dates,
- * next {milestone, date, days}, blockers (open); when repo is not
+ * next {milestone, date, days}, blockers (open, of the tracker),
+ * series_blockers (open series naming v, as rel_posting_json),
+ * late_series (series first posted after the last-posting day, as
+ * rel_posting_json; null without a last-posting date), list (the
+ * release's mailing list or null); when repo is not
  * NULL also unacked (commits since the code freeze without a
  * Release-Ack) and checks {ok, failed: [rule names]} (the release
  * rules on the branch, as check.h).
