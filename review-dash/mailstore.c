@@ -30,6 +30,8 @@ static const char sql_person_upsert[] =
 	"WHERE excluded.name <> '' AND excluded.name IS NOT people.name "
 	"RETURNING id";
 static const char sql_person_get[] = "SELECT id FROM people WHERE email = ?";
+static const char sql_person_add[] =
+	"INSERT INTO people(email, name) VALUES (?1, ?2) RETURNING id";
 static const char sql_msg_add[] =
 	"INSERT INTO messages(msgid, list_id, author_id, date, subject, "
 	"in_reply_to, kind, body, raw, raw_size, synthetic_id) "
@@ -254,6 +256,48 @@ int rd_mailstore_person_id(struct rd_mailstore *ms, const char *email,
 	return 0;
 }
 
+/*
+ * The id of a person named in a trailer. A trailer's name is free text in
+ * a body (quoted, pasted, sometimes still MIME-encoded), so it names a
+ * new person but never renames one a From header already named.
+ */
+static int trailer_person_id(struct rd_mailstore *ms, const char *email,
+			     const char *name, int64_t *out,
+			     struct st_error *err)
+{
+	struct person *p = person_slot(ms, email);
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (p->email) {
+		*out = p->id;
+		return 0;
+	}
+	st = st_store_stmt(ms->s, sql_person_get, err);
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	*out = step_id(ms->s, st, &rc, err);
+	if (rc < 0)
+		return rc;
+	if (!*out) {
+		st = st_store_stmt(ms->s, sql_person_add, err);
+		if (!st)
+			return ST_ERROR;
+		sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
+		*out = step_id(ms->s, st, &rc, err);
+		if (rc < 0)
+			return rc;
+	}
+	/* Cached without a name, so the next From header still sets it. */
+	p->email = st_xstrdup(email);
+	p->name = st_xstrdup("");
+	p->id = *out;
+	ms->npeople++;
+	return 0;
+}
+
 /* id and thread of the message with Message-ID msgid, or 0. */
 static int64_t find_message(struct st_store *s, const char *msgid,
 			    int64_t *thread, struct st_error *err)
@@ -407,8 +451,8 @@ static int add_trailers(struct rd_mailstore *ms, const struct rd_trailers *t,
 		if (replies && !is_review_kind(tr->kind))
 			continue;
 		if (tr->email) {
-			rc = rd_mailstore_person_id(ms, tr->email, tr->name,
-						    &person, err);
+			rc = trailer_person_id(ms, tr->email, tr->name,
+					       &person, err);
 			if (rc < 0)
 				return rc;
 		}

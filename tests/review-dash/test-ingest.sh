@@ -69,6 +69,33 @@ expect_json "j['new'] == 0 and j['duplicates'] == 6"
 run ingest --list other --json - <a.mbox
 expect_rc 0 "ingest stdin"
 
+# A name from a From header is not renamed by a trailer's free text (here
+# still MIME-encoded, as a careless tool writes it).
+cat >d.mbox <<'MBOX'
+From bob@example.org Mon Jan  1 00:00:00 2024
+From: =?UTF-8?B?0JHQvtGA0LjRgSDQn9C10YLRgNC+0LI=?= <bob@example.org>
+Date: Mon, 1 Jan 2024 10:00:00 +0000
+Subject: [PATCH] x86: fix thing
+Message-ID: <d1@example.org>
+Content-Type: text/plain; charset=UTF-8
+
+Fix it.
+
+Signed-off-by: =?UTF-8?B?0JHQvtGA0LjRgSDQn9C10YLRgNC+0LI=?= <bob@example.org>
+---
+diff --git a/a.c b/a.c
+--- a/a.c
++++ b/a.c
+@@ -1 +1,2 @@
+ a
++b
+MBOX
+printf '[core]\n\tdb = names.db\n' >names.conf
+run --config names.conf ingest --list names d.mbox
+expect_rc 0 "ingest d.mbox"
+[ "$(sqlite3 names.db "SELECT name FROM people WHERE email = 'bob@example.org'")" = "Борис Петров" ] \
+	&& pass || fail "author's name renamed by a trailer"
+
 # Errors: a missing source is one clear line, and nothing is stored.
 run ingest --list x missing.mbox
 expect_rc 1 "missing source"
