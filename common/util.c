@@ -32,7 +32,7 @@ int st_parse_int64(int64_t *out, const char *s, int64_t min, int64_t max,
 time_t st_time_now(void)
 {
 	const char *fake = getenv("STEWARD_NOW");
-	int64_t v;
+	int64_t v = 0; /* gcc -O2 cannot see st_parse_int64 sets it */
 
 	if (fake && st_parse_int64(&v, fake, 0, INT64_MAX / 2, "STEWARD_NOW",
 				   NULL) == 0)
