@@ -255,27 +255,65 @@ static int write_item(struct rd_mailstore *ms, struct st_store *s,
 	return 0;
 }
 
+/*
+ * The writer's transaction spans batches: each commit rewrites the hot
+ * index pages into the WAL, so committing every 512 messages cost more
+ * than the inserts themselves. It commits at COMMIT_MESSAGES, or as soon
+ * as the next batch is not parsed yet (then the writer has time to
+ * spare). Each batch saves the source's resume token inside the same
+ * transaction as its messages, so a crash at any point still resumes
+ * exactly after the last commit.
+ */
+#define COMMIT_MESSAGES 4096
+
+struct txn {
+	bool open;
+	size_t messages;
+	struct rd_ingest_stats before; /* restored on rollback */
+};
+
+static int txn_end(struct st_store *s, struct rd_mailstore *ms,
+		   struct txn *t, int rc, struct rd_ingest_stats *stats,
+		   struct st_error *err)
+{
+	if (!t->open)
+		return rc;
+	t->open = false;
+	t->messages = 0;
+	if (rc == 0)
+		rc = st_store_commit(s, err);
+	if (rc < 0) {
+		st_store_rollback(s);
+		rd_mailstore_forget(ms);
+		*stats = t->before;
+	}
+	return rc;
+}
+
 static int write_batch(struct rd_mailstore *ms, struct st_store *s,
 		       int64_t list_id, const char *uri, struct batch *b,
-		       struct rd_ingest_stats *stats, struct st_error *err)
+		       struct txn *t, struct rd_ingest_stats *stats,
+		       struct st_error *err)
 {
-	struct rd_ingest_stats before = *stats;
-	int rc = st_store_begin(s, err);
+	int rc = 0;
 
+	if (!t->open) {
+		rc = st_store_begin(s, err);
+		if (rc < 0)
+			return rc;
+		t->open = true;
+		t->before = *stats;
+	}
 	for (size_t i = 0; i < b->n && rc == 0; i++) {
 		stats->messages++;
 		rc = write_item(ms, s, list_id, uri, &b->items[i], stats, err);
 	}
 	if (rc == 0)
 		rc = save_state(s, list_id, uri, b->state, err);
-	if (rc == 0)
-		rc = st_store_commit(s, err);
-	if (rc < 0) {
-		st_store_rollback(s);
-		rd_mailstore_forget(ms);
-		*stats = before;
-	}
-	return rc;
+	t->messages += b->n;
+	if (rc < 0)
+		return txn_end(s, ms, t, rc, stats, err);
+	return 0;
 }
 
 static int64_t count_series(struct st_store *s)
@@ -312,6 +350,7 @@ static int run_pipeline(struct rd_mailstore *ms, struct st_store *s,
 {
 	pthread_t reader, parsers[MAX_THREADS];
 	struct st_progress *progress = st_progress_new("ingest", 0);
+	struct txn t = {0};
 	int rc = 0, started = 0;
 
 	if (pthread_create(&reader, NULL, reader_main, p) != 0)
@@ -326,11 +365,25 @@ static int run_pipeline(struct rd_mailstore *ms, struct st_store *s,
 		if (!b && p->eof)
 			break;
 		if (!b || !b->parsed) {
+			if (t.open) {
+				/* Nothing to write yet: commit now. */
+				pthread_mutex_unlock(&p->mu);
+				rc = txn_end(s, ms, &t, 0, stats, err);
+				pthread_mutex_lock(&p->mu);
+				if (rc < 0) {
+					p->stop = true;
+					pthread_cond_broadcast(&p->cv);
+					break;
+				}
+				continue;
+			}
 			pthread_cond_wait(&p->cv, &p->mu);
 			continue;
 		}
 		pthread_mutex_unlock(&p->mu);
-		rc = write_batch(ms, s, list_id, uri, b, stats, err);
+		rc = write_batch(ms, s, list_id, uri, b, &t, stats, err);
+		if (rc == 0 && t.messages >= COMMIT_MESSAGES)
+			rc = txn_end(s, ms, &t, 0, stats, err);
 		st_progress_update(progress, stats->messages);
 		pthread_mutex_lock(&p->mu);
 		p->head = b->next;
@@ -346,6 +399,7 @@ static int run_pipeline(struct rd_mailstore *ms, struct st_store *s,
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
+	rc = txn_end(s, ms, &t, rc, stats, err);
 	pthread_join(reader, NULL);
 	for (int i = 0; i < started; i++)
 		pthread_join(parsers[i], NULL);
