@@ -98,8 +98,12 @@ for s in sl:
 want(len(patches) == t['counts']['patches'] + t['counts']['pulls'],
      'patches', len(patches))
 
+byid = {s['id']: s for s in sl}
 committed = edited = 0
 for ts in t['series']:
+    mine = {byset[frozenset(strip(p['msgid']) for p in v['patches'])]['id']
+            for v in ts['versions']
+            if frozenset(strip(p['msgid']) for p in v['patches']) in byset}
     prev = None
     for vi, v in enumerate(ts['versions']):
         last = vi == len(ts['versions']) - 1
@@ -117,8 +121,15 @@ for ts in t['series']:
         if prev:
             want(s['supersedes'] == prev['id'], 'series', s['id'],
                  'supersedes', s['supersedes'], 'not', prev['id'])
-        want((s['superseded_by'] is None) == last, 'series', s['id'],
-             'superseded_by', s['superseded_by'])
+        # A later series under the same name from the same submitter
+        # is taken for a new version (series.h), even when the generator
+        # happened to reuse the name for another series.
+        sup = byid.get(s['superseded_by'])
+        want((s['superseded_by'] is None) == last or
+             (last and sup and sup['name'] == s['name'] and
+              sup['submitter'] == s['submitter'] and
+              sup['version'] == 1 and sup['id'] not in mine),
+             'series', s['id'], 'superseded_by', s['superseded_by'])
         all_in = last and all(p.get('commit') for p in v['patches'])
         want((s['state'] == 'accepted') == bool(all_in), 'series', s['id'],
              'state', s['state'])
@@ -145,6 +156,27 @@ for ts in t['series']:
                  sorted(got), 'not', sorted(exp))
 want(committed == t['counts']['commits'], 'committed', committed)
 want(edited == t['counts']['edited'], 'edited', edited)
+
+# People: every one, with the full name (encoded names included).
+people = dict(db.execute("SELECT email, name FROM people"))
+want(len(people) == len(t['people']), 'people', len(people))
+for p in t['people']:
+    want(people.get(p['email']) == p['name'], 'person', p['email'],
+         people.get(p['email']), 'not', p['name'])
+
+# Pull requests: the URL and tag asked for.
+pulls = {p['message_id']: p for s in sl for p in s['patches']
+         if p['pull_url']}
+want(len(pulls) == len(t['pulls']), 'pulls', len(pulls))
+for tp in t['pulls']:
+    p = pulls.get(strip(tp['msgid']))
+    want(p and p['pull_url'] == tp['url'], 'pull', tp['msgid'], p)
+branch = dict(db.execute("SELECT m.msgid, p.pull_branch FROM patches p "
+                         "JOIN messages m ON m.id = p.message_id "
+                         "WHERE p.pull_url IS NOT NULL"))
+for tp in t['pulls']:
+    want(branch.get(strip(tp['msgid'])) == tp['tag'], 'pull', tp['msgid'],
+         'branch', branch.get(strip(tp['msgid'])), 'not', tp['tag'])
 
 # How each committed patch was found: by patch-id unless edited.
 rows = db.execute(
@@ -223,12 +255,13 @@ t = json.load(open('sample/truth.json'))
 ed = st = 0
 for s in t['series']:
     for p in s['versions'][-1]['patches']:
+        how = 'subject-author' if p.get('edited') else 'patch-id'
         if p.get('commit') and p['edited'] and ed < 4:
             ed += 1
-            print(p['msgid'].strip('<>'), p['commit'], '-', 'subject-author')
+            print(p['msgid'].strip('<>'), p['commit'], '-', how)
         elif p.get('commit') and p.get('stable') and st < 6:
             st += 1
-            print(p['msgid'].strip('<>'), p['commit'], p['stable'], 'patch-id')
+            print(p['msgid'].strip('<>'), p['commit'], p['stable'], how)
 PY
 [ "$(wc -l <where.list)" -eq 10 ] && pass || fail "truth lacks edited or stable patches"
 while read -r MSGID COMMIT STABLE HOW; do
