@@ -247,7 +247,7 @@ static int build_cell(git_repository *repo, git_tree *tree,
 	struct st_buf dir = ST_BUF_INIT;
 	const char *tmp = getenv("TMPDIR");
 	struct chk_exec ex;
-	bool ran = false;
+	bool made = false, ran = false;
 	json_t *b = json_object();
 	int rc = 0;
 
@@ -258,9 +258,9 @@ static int build_cell(git_repository *repo, git_tree *tree,
 	if (!mkdtemp(dir.buf)) {
 		rc = st_error_set(err, ST_ERROR, "cannot make '%s': %s",
 				  dir.buf, strerror(errno));
-		st_buf_release(&dir);
-		return rc;
+		goto out;
 	}
+	made = true;
 	/* Into the new directory only: the repository's work tree and
 	 * index stay as they are. */
 	co.checkout_strategy =
@@ -287,7 +287,8 @@ static int build_cell(git_repository *repo, git_tree *tree,
 out:
 	if (ran)
 		chk_exec_release(&ex);
-	if (chk_build_rmtree(dir.buf, rc < 0 ? NULL : err) < 0 && rc == 0)
+	if (made && chk_build_rmtree(dir.buf, rc < 0 ? NULL : err) < 0 &&
+	    rc == 0)
 		rc = ST_ERROR;
 	st_buf_release(&dir);
 	return rc;

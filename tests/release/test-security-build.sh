@@ -128,6 +128,14 @@ run security list --build
 expect_rc 2 "--build elsewhere"
 expect_err "--build is for 'security check'"
 
+# No directory for the build: a clear error naming it.
+printf '[tree "xen"]\n\tpath = xen\n\tbranch = master\n' >steward.conf
+TMPDIR=/proc/no/such
+run security check 1 --build
+TMPDIR="$T/tmp"
+expect_rc 1 "unwritable TMPDIR"
+expect_err "cannot make '/proc/no/such/steward-seccheck-"
+
 # The repository is untouched and every build directory is gone.
 [ -z "$(git -C xen status --porcelain)" ] && [ ! -e xen/built.txt ] \
 	&& pass || fail "repository touched"
