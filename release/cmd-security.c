@@ -16,7 +16,7 @@ static const char usage[] =
 	"usage: steward security import DIR\n"
 	"       steward security list [--json]\n"
 	"       steward security show N [--json]\n"
-	"       steward security check N [--json]\n"
+	"       steward security check N [--build] [--json]\n"
 	"       steward security match [N|all] [--json|--html]\n"
 	"       steward security issue add --reporter R --summary S "
 	"[FIELDS] [--json]\n"
@@ -25,7 +25,10 @@ static const char usage[] =
 	"\n"
 	"Advisories: import xsaN.meta recipes with advisory-N.txt and their\n"
 	"patches from DIR; check that advisory N's patches (after those of\n"
-	"its prerequisites) apply on every supported version and tree; match\n"
+	"its prerequisites) apply on every supported version and tree (and\n"
+	"with --build build each patched tree in a temporary directory with\n"
+	"security.build-command, default 'make -j2', killed after\n"
+	"security.build-timeout seconds, default 1800); match\n"
 	"shows which branches already carry each fix (run 'steward trees\n"
 	"sync' first): applied, partial (k of n), missing, not-applicable,\n"
 	"prerequisite-missing, with the commits found and how.\n"
@@ -42,6 +45,7 @@ struct sec_opts {
 	const char *author;
 	bool json;
 	bool html;
+	bool build;
 };
 
 static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
@@ -50,6 +54,7 @@ static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"html", no_argument, NULL, 'H'},
+		{"build", no_argument, NULL, 'B'},
 		{"reporter", required_argument, NULL, 'r'},
 		{"summary", required_argument, NULL, 's'},
 		{"affected", required_argument, NULL, 'a'},
@@ -79,6 +84,9 @@ static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
 			break;
 		case 'H':
 			o->html = true;
+			break;
+		case 'B':
+			o->build = true;
 			break;
 		case 'r':
 			o->f.reporter = optarg;
@@ -189,10 +197,32 @@ static int cmd_issue(int argc, char **argv, struct st_ctx *ctx)
 	return 0;
 }
 
+/* Print the last lines of a build log, indented. */
+static void print_log_tail(const char *log, int lines)
+{
+	const char *end = log + strlen(log), *p;
+
+	while (end > log && end[-1] == '\n')
+		end--;
+	p = end;
+	while (p > log && lines > 0)
+		if (*--p == '\n')
+			lines--;
+	if (*p == '\n')
+		p++;
+	for (const char *q = p; q < end;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
+
+		printf("      | %.*s\n", (int)n, q);
+		q += n + 1;
+	}
+}
+
 static int print_check(json_t *cells, bool json)
 {
 	size_t i, k;
-	json_t *c, *p;
+	json_t *c, *p, *b;
 
 	if (json)
 		return st_json_print(stdout, cells, 1);
@@ -212,6 +242,22 @@ static int print_check(json_t *cells, bool json)
 			       json_string_value(json_object_get(p, "status")),
 			       json_string_value(json_object_get(p, "file")),
 			       e ? ": " : "", e ? e : "");
+		}
+		b = json_object_get(c, "build");
+		if (b) {
+			const char *st =
+				json_string_value(json_object_get(b, "status"));
+			const char *log =
+				json_string_value(json_object_get(b, "log"));
+
+			printf("    build %s: %s (exit %lld, %lld ms)\n", st,
+			       json_string_value(json_object_get(b, "command")),
+			       (long long)json_integer_value(
+				       json_object_get(b, "exit_code")),
+			       (long long)json_integer_value(
+				       json_object_get(b, "duration_ms")));
+			if (st && strcmp(st, "passed") && log)
+				print_log_tail(log, 20);
 		}
 	}
 	return 0;
@@ -284,6 +330,9 @@ int cmd_security(int argc, char **argv, struct st_ctx *ctx)
 		return rc > 0 ? 0 : rc;
 	argc--;
 	argv++;
+	if (o.build && strcmp(sub, "check"))
+		return st_ctx_usage_error(ctx, usage,
+					  "--build is for 'security check'");
 	if (!strcmp(sub, "import")) {
 		if (optind + 1 != argc)
 			return st_ctx_usage_error(ctx, usage,
@@ -305,7 +354,9 @@ int cmd_security(int argc, char **argv, struct st_ctx *ctx)
 	if (!s)
 		return ctx->err.code;
 	if (!strcmp(sub, "check")) {
-		rc = rel_seccheck_run(s, ctx->config, n, &out, &failed,
+		struct rel_seccheck_opts so = {.build = o.build};
+
+		rc = rel_seccheck_run(s, ctx->config, n, &so, &out, &failed,
 				      &ctx->err);
 		if (rc < 0)
 			return rc;

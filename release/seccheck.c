@@ -1,13 +1,17 @@
 /*
  * seccheck.c: applying advisory patches to branches in memory with
- * libgit2 (git_apply_to_tree), prerequisites first.
+ * libgit2 (git_apply_to_tree), prerequisites first; building the result
+ * in a temporary directory on request.
  */
 #include "release/seccheck.h"
 
+#include "checks/build.h"
+#include "checks/exec.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/xalloc.h"
 
+#include <errno.h>
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,9 +199,105 @@ static int base_commit(git_repository *repo, const char *branch,
 	return rc;
 }
 
+/* How to build, from [security]; NULL command: no building. */
+struct build_conf {
+	char *command;
+	int64_t timeout;
+	int64_t log_max;
+};
+
+static int build_conf_load(struct build_conf *bc, const struct st_config *cfg,
+			   struct st_error *err)
+{
+	int rc;
+
+	bc->command = st_config_get_string(cfg, "security.build-command",
+					   REL_SECCHECK_BUILD_COMMAND);
+	rc = st_config_get_int(cfg, "security.build-timeout",
+			       REL_SECCHECK_BUILD_TIMEOUT, &bc->timeout, err);
+	if (rc == 0)
+		rc = st_config_get_int(cfg, "security.build-log-max",
+				       REL_SECCHECK_BUILD_LOG_MAX, &bc->log_max,
+				       err);
+	if (rc == 0 && !*bc->command)
+		rc = st_error_set(err, ST_EINVALID,
+				  "security.build-command is empty");
+	if (rc == 0 && (bc->timeout < 1 || bc->timeout > 7 * 86400))
+		rc = st_error_set(err, ST_EINVALID,
+				  "security.build-timeout must be 1 to 604800 "
+				  "seconds");
+	if (rc == 0 && (bc->log_max < 256 || bc->log_max > 1 << 24))
+		rc = st_error_set(err, ST_EINVALID,
+				  "security.build-log-max must be 256 to "
+				  "16777216 bytes");
+	return rc;
+}
+
+/*
+ * Write tree into a new directory, run the build command there and
+ * record o["build"]; the directory is removed whatever happens.
+ * A tree that cannot be written is the cell's "error"; only a directory
+ * or a process that cannot be made at all is an error of the run.
+ */
+static int build_cell(git_repository *repo, git_tree *tree,
+		      const struct build_conf *bc, json_t *o,
+		      struct st_error *err)
+{
+	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	struct st_buf dir = ST_BUF_INIT;
+	const char *tmp = getenv("TMPDIR");
+	struct chk_exec ex;
+	bool made = false, ran = false;
+	json_t *b = json_object();
+	int rc = 0;
+
+	st_json_set_str(b, "command", bc->command);
+	json_object_set_new(o, "build", b);
+	st_buf_addf(&dir, "%s/steward-seccheck-XXXXXX",
+		    tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir.buf)) {
+		rc = st_error_set(err, ST_ERROR, "cannot make '%s': %s",
+				  dir.buf, strerror(errno));
+		goto out;
+	}
+	made = true;
+	/* Into the new directory only: the repository's work tree and
+	 * index stay as they are. */
+	co.checkout_strategy =
+		GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+	co.target_directory = dir.buf;
+	if (git_checkout_tree(repo, (const git_object *)tree, &co) < 0) {
+		st_json_set_str(b, "status", "error");
+		st_json_set_str(b, "log", git_msg());
+		goto out;
+	}
+	rc = chk_exec_sh(&ex, dir.buf, bc->command, NULL, (int)bc->timeout,
+			 (size_t)bc->log_max, err);
+	if (rc < 0)
+		goto out;
+	ran = true;
+	st_json_set_str(b, "status",
+			ex.timed_out	    ? "timed-out"
+			: ex.exit_code != 0 ? "failed"
+					    : "passed");
+	st_json_set_int(b, "exit_code", ex.exit_code);
+	st_json_set_int(b, "duration_ms", ex.duration_ms);
+	st_json_set_str(b, "log", ex.log.buf ? ex.log.buf : "");
+	json_object_set_new(b, "log_truncated", json_boolean(ex.log_truncated));
+out:
+	if (ran)
+		chk_exec_release(&ex);
+	if (made && chk_build_rmtree(dir.buf, rc < 0 ? NULL : err) < 0 &&
+	    rc == 0)
+		rc = ST_ERROR;
+	st_buf_release(&dir);
+	return rc;
+}
+
 static int check_cell(struct st_store *s, const struct st_config *cfg,
 		      int64_t n, const char *version, const char *tree_name,
-		      const char *stable_ref, json_t *o, struct st_error *err)
+		      const char *stable_ref, const struct build_conf *bc,
+		      json_t *o, struct st_error *err)
 {
 	struct cell c = {s, NULL, NULL, version, tree_name, json_array(),
 			 false, false, err};
@@ -233,6 +333,8 @@ static int check_cell(struct st_store *s, const struct st_config *cfg,
 	st_json_set_str(o, "status", c.prereq_missing ? "prerequisite-missing"
 				     : c.failed       ? "fails"
 						      : "applies");
+	if (rc == 0 && !c.failed && bc->command)
+		rc = build_cell(c.repo, c.tree, bc, o, err);
 out:
 	git_commit_free(base);
 	git_tree_free(c.tree);
@@ -243,24 +345,32 @@ out:
 	return rc;
 }
 
-int rel_seccheck_run(struct st_store *s, const struct st_config *cfg,
-		     int64_t n, json_t **out, int *failed,
-		     struct st_error *err)
+int rel_seccheck_run(struct st_store *s, const struct st_config *cfg, int64_t n,
+		     const struct rel_seccheck_opts *opts, json_t **out,
+		     int *failed, struct st_error *err)
 {
-	sqlite3_stmt *st = st_store_stmt(s, sql_recipes_of, err);
-	json_t *arr = json_array();
+	sqlite3_stmt *st;
+	json_t *arr = NULL;
 	struct row {
 		char *version, *tree, *ref;
 	} *rows = NULL;
+	struct build_conf bc = {NULL, 0, 0};
 	size_t nrows = 0;
 	int rc = 0;
 
 	*out = NULL;
 	*failed = 0;
-	if (!st) {
-		json_decref(arr);
-		return ST_ERROR;
+	if (opts && opts->build) {
+		rc = build_conf_load(&bc, cfg, err);
+		if (rc < 0)
+			goto out;
 	}
+	st = st_store_stmt(s, sql_recipes_of, err);
+	if (!st) {
+		rc = ST_ERROR;
+		goto out;
+	}
+	arr = json_array();
 	sqlite3_bind_int64(st, 1, n);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		rows = st_xreallocarray(rows, nrows + 1, sizeof(*rows));
@@ -276,27 +386,29 @@ int rel_seccheck_run(struct st_store *s, const struct st_config *cfg,
 				  (long long)n);
 	for (size_t i = 0; i < nrows; i++) {
 		json_t *o = json_object();
+		const char *status, *built;
 
 		if (rc == 0)
-			rc = check_cell(s, cfg, n, rows[i].version, rows[i].tree,
-					rows[i].ref, o, err);
-		{
-			const char *status =
-				json_string_value(json_object_get(o, "status"));
-
-			if (!status || strcmp(status, "applies"))
-				(*failed)++;
-		}
+			rc = check_cell(s, cfg, n, rows[i].version,
+					rows[i].tree, rows[i].ref, &bc, o, err);
+		status = json_string_value(json_object_get(o, "status"));
+		built = json_string_value(
+			json_object_get(json_object_get(o, "build"), "status"));
+		if (!status || strcmp(status, "applies") ||
+		    (built && strcmp(built, "passed")))
+			(*failed)++;
 		json_array_append_new(arr, o);
 		free(rows[i].version);
 		free(rows[i].tree);
 		free(rows[i].ref);
 	}
-	free(rows);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
+	if (rc == 0) {
+		*out = arr;
+		arr = NULL;
 	}
-	*out = arr;
-	return 0;
+out:
+	json_decref(arr);
+	free(rows);
+	free(bc.command);
+	return rc;
 }

@@ -33,13 +33,23 @@ static const char sql_pid_patches[] =
 	"JOIN branch_commits bc ON bc.commit_id = c.id "
 	"WHERE p.id > ?1 AND p.git_patch_id IS NOT NULL";
 /* Same subject, submitter = author, committed in the window, and not
- * already found by patch-id on that branch. */
+ * already found by patch-id on that branch. The commit must not already
+ * be some other patch's by patch-id (it is then that patch, e.g. the
+ * last version of this one), and p must be the last posting of that
+ * subject by that submitter before the commit: earlier versions of a
+ * patch share its subject and author but are not what was committed. */
 #define SUBJECT_AUTHOR_WHERE                                                   \
 	" AND pe.email = c.author_email AND c.is_merge = 0"                    \
 	" AND c.commit_time BETWEEN p.date - 86400 AND p.date + ?2"            \
 	" AND NOT EXISTS (SELECT 1 FROM patch_commits x WHERE"                 \
 	" x.patch_id = p.id AND x.branch_id = bc.branch_id"                    \
 	" AND x.method = 'patch-id')"                                          \
+	" AND NOT EXISTS (SELECT 1 FROM patch_commits y WHERE"                 \
+	" y.commit_id = c.id AND y.branch_id = bc.branch_id"                   \
+	" AND y.method = 'patch-id')"                                          \
+	" AND NOT EXISTS (SELECT 1 FROM patches q WHERE"                       \
+	" q.norm_name = p.norm_name AND q.submitter_id = p.submitter_id"       \
+	" AND q.date > p.date AND q.date <= c.commit_time)"                    \
 	" AND NOT EXISTS (SELECT 1 FROM commit_links l WHERE"                  \
 	" l.commit_id = c.id AND l.method = 'backport-marker')"
 static const char sql_sa_commits[] =

@@ -364,9 +364,84 @@ static char *synthetic_id(const char *raw, size_t len)
 	return st_buf_detach(&b, NULL);
 }
 
+/*
+ * GMime 3.2 joins adjacent encoded words of one charset before decoding,
+ * and its base64 decoder stops at the first word's '=' padding:
+ * "=?UTF-8?B?RnJhbsOnb2lzIA==?= =?UTF-8?B?QmV1bGljaA==?=" decodes to
+ * "François " instead of "François Beulich" (Python's email package and
+ * many mailers fold long names so). Rewrite every B word of value as the
+ * equivalent Q word, which GMime joins correctly (a character split
+ * across words included). NULL when value has no B word.
+ */
+static char *b_words_to_q(const char *value)
+{
+	struct st_buf b = ST_BUF_INIT;
+	const char *p = value, *w;
+	bool changed = false;
+
+	while ((w = strstr(p, "=?")) != NULL) {
+		const char *cs_end = w + 2 + strcspn(w + 2, "? \t\r\n");
+		const char *text = cs_end + 3, *end;
+		guchar *data;
+		gsize len = 0;
+		char *enc;
+		size_t n;
+
+		if (*cs_end != '?' || cs_end == w + 2 ||
+		    (cs_end[1] != 'B' && cs_end[1] != 'b') ||
+		    cs_end[2] != '?') {
+			st_buf_add(&b, p, (size_t)(w + 2 - p));
+			p = w + 2;
+			continue;
+		}
+		n = strcspn(text, "? \t\r\n");
+		end = text + n;
+		if (end[0] != '?' || end[1] != '=') {
+			st_buf_add(&b, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		enc = st_xmemdupz(text, n);
+		data = g_base64_decode(enc, &len);
+		free(enc);
+		st_buf_add(&b, p, (size_t)(cs_end - p));
+		st_buf_addstr(&b, "?Q?");
+		for (gsize i = 0; i < len; i++) {
+			if (g_ascii_isalnum(data[i]))
+				st_buf_addch(&b, data[i]);
+			else
+				st_buf_addf(&b, "=%02X", data[i]);
+		}
+		st_buf_addstr(&b, "?=");
+		g_free(data);
+		p = end + 2;
+		changed = true;
+	}
+	if (!changed) {
+		st_buf_release(&b);
+		return NULL;
+	}
+	st_buf_addstr(&b, p);
+	return st_buf_detach(&b, NULL);
+}
+
+/* The raw (undecoded) value of msg's first header name, or NULL. */
+static const char *raw_header(GMimeMessage *msg, const char *name)
+{
+	GMimeHeader *h = g_mime_header_list_get_header(
+		g_mime_object_get_header_list(GMIME_OBJECT(msg)), name);
+
+	return h ? g_mime_header_get_raw_value(h) : NULL;
+}
+
 static void set_from(struct rd_message *m, GMimeMessage *msg)
 {
-	InternetAddressList *list = g_mime_message_get_from(msg);
+	const char *raw = raw_header(msg, "From");
+	char *fixed = raw ? b_words_to_q(raw) : NULL;
+	InternetAddressList *own =
+		fixed ? internet_address_list_parse(parser_options, fixed)
+		      : NULL;
+	InternetAddressList *list = own ? own : g_mime_message_get_from(msg);
 	InternetAddress *a = NULL;
 
 	for (int depth = 0; list && depth < 4; depth++) {
@@ -391,6 +466,9 @@ static void set_from(struct rd_message *m, GMimeMessage *msg)
 		m->from_name = st_xstrdup("");
 		m->from_email = st_xstrdup("");
 	}
+	if (own)
+		g_object_unref(own);
+	free(fixed);
 }
 
 static void set_refs(struct rd_message *m, GMimeMessage *msg)
@@ -517,7 +595,7 @@ static size_t inbody_from(struct rd_message *m, size_t limit)
 	const char *b = m->body, *nl;
 	size_t i = 0, end;
 	InternetAddressList *list;
-	char *value;
+	char *value, *fixed;
 
 	if (limit < 6 || memcmp(b, "From:", 5))
 		return 0;
@@ -525,7 +603,10 @@ static size_t inbody_from(struct rd_message *m, size_t limit)
 	if (!nl)
 		return 0;
 	value = st_xmemdupz(b + 5, (size_t)(nl - b) - 5);
-	list = internet_address_list_parse(parser_options, value);
+	fixed = b_words_to_q(value);
+	list = internet_address_list_parse(parser_options,
+					   fixed ? fixed : value);
+	free(fixed);
 	free(value);
 	if (list && internet_address_list_length(list) > 0 &&
 	    INTERNET_ADDRESS_IS_MAILBOX(
@@ -611,7 +692,8 @@ static void classify(struct rd_message *m)
 static void set_headers(struct rd_message *m, GMimeMessage *msg,
 			const char *raw, size_t len)
 {
-	const char *id = g_mime_message_get_message_id(msg);
+	const char *id = g_mime_message_get_message_id(msg), *raw_subject;
+	char *fixed, *unfolded;
 
 	if (id_ok(id)) {
 		m->message_id = clean_dup(id);
@@ -619,7 +701,20 @@ static void set_headers(struct rd_message *m, GMimeMessage *msg,
 		m->message_id = synthetic_id(raw, len);
 		m->synthetic_id = true;
 	}
-	m->subject = clean_dup(g_mime_message_get_subject(msg));
+	raw_subject = raw_header(msg, "Subject");
+	unfolded = raw_subject ? g_mime_utils_header_unfold(raw_subject) : NULL;
+	fixed = unfolded ? b_words_to_q(unfolded) : NULL;
+	g_free(unfolded);
+	if (fixed) {
+		char *d =
+			g_mime_utils_header_decode_text(parser_options, fixed);
+
+		m->subject = clean_dup(d);
+		g_free(d);
+		free(fixed);
+	} else {
+		m->subject = clean_dup(g_mime_message_get_subject(msg));
+	}
 	rd_subject_parse(&m->subj, m->subject, strlen(m->subject));
 	set_from(m, msg);
 	m->author_name = st_xstrdup(m->from_name);

@@ -86,9 +86,12 @@ static const char sql_series_of_msg[] =
 	"UNION ALL SELECT s.id, s.superseded_by_id, s.date, s.version "
 	"FROM series s JOIN patches p ON p.series_id = s.id "
 	"JOIN messages m ON m.id = p.message_id WHERE m.msgid = ?1 LIMIT 1";
+/* A series already found committed stays 'accepted': a later posting
+ * under its name does not undo that (nor does the order in which mail
+ * and commits arrive change the outcome). */
 static const char sql_link[] =
-	"UPDATE series SET superseded_by_id = ?2, state = 'superseded' "
-	"WHERE id = ?1";
+	"UPDATE series SET superseded_by_id = ?2, state = CASE state "
+	"WHEN 'accepted' THEN 'accepted' ELSE 'superseded' END WHERE id = ?1";
 static const char sql_link_back[] =
 	"UPDATE series SET supersedes_id = ?1 WHERE id = ?2";
 static const char sql_patches_superseded[] =

@@ -214,6 +214,15 @@ static void test_encodings(void **state)
 	m = parse_file("unknown-charset.eml");
 	assert_non_null(strstr(m->body, "Bytes éÿþ survive"));
 	rd_message_free(m);
+
+	/* Adjacent base64 words, the first padded: nothing lost. */
+	m = parse_file("rfc2047-split-b.eml");
+	assert_string_equal(m->from_name, "François Beulich");
+	assert_string_equal(m->from_email,
+			    "francois.beulich@kernel.example.org");
+	assert_string_equal(m->subject, "[PATCH 1/2] docs: Résumé déjà vu fix");
+	assert_string_equal(m->subj.name, "docs: Résumé déjà vu fix");
+	rd_message_free(m);
 }
 
 static void test_mime(void **state)
