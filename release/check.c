@@ -4,6 +4,7 @@
  */
 #include "check.h"
 
+#include "checks/check.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/util.h"
@@ -657,6 +658,47 @@ out:
 	return rc;
 }
 
+/*
+ * A check of the checks framework (build, tests, https ...) as a rule:
+ * it runs as its [check "NAME"] section says, its result is stored with
+ * the check's history, and anything but pass or warn fails the rule.
+ */
+static int rule_check(struct run *r)
+{
+	char *name = rule_get(r, "check");
+	struct chk_check *c = NULL;
+	struct chk_result res;
+	struct rel_finding *f;
+	int rc;
+
+	if (!name)
+		return st_error_set(r->err, ST_EINVALID,
+				    "rule '%s' has no check", r->name);
+	rc = chk_check_load(&c, r->c, name, r->err);
+	if (rc < 0)
+		goto out;
+	chk_run(&res, c);
+	if (r->store)
+		rc = chk_store_save(r->store, c, &res, NULL, r->err);
+	if (rc == 0) {
+		bool ok = res.status == CHK_PASS || res.status == CHK_WARN;
+
+		f = add(r, ok ? REL_PASS : REL_FAIL, "check '%s': %s: %s", name,
+			chk_status_name(res.status), res.reason);
+		if (res.details && json_array_size(res.details)) {
+			char *d = json_dumps(res.details, JSON_COMPACT);
+
+			f->value = d ? st_xstrdup(d) : NULL;
+			free(d);
+		}
+	}
+	chk_result_release(&res);
+out:
+	chk_check_free(c);
+	free(name);
+	return rc;
+}
+
 static int run_rule(struct run *r)
 {
 	char *kind = rule_get(r, "kind"), *when = rule_get(r, "when");
@@ -692,6 +734,8 @@ static int run_rule(struct run *r)
 		rc = rule_blockers(r);
 	else if (!strcmp(kind, "security-fixes"))
 		rc = rule_security(r);
+	else if (!strcmp(kind, "check"))
+		rc = rule_check(r);
 	else
 		rc = st_error_set(r->err, ST_EINVALID,
 				  "rule '%s': unknown kind '%s'", r->name,

@@ -5,7 +5,7 @@
  *   [release-rule "NAME"]
  *     kind = file-regex | file-no-regex | kconfig-default |
  *            subject-regex | freeze-acks | blockers-closed |
- *            security-fixes
+ *            security-fixes | check
  *     when = rc | release | any      (default any: the tag kind checked)
  *     file = PATH                    (file kinds: path in the tree)
  *     pattern = REGEX                (POSIX extended, one line)
@@ -16,6 +16,8 @@
  *                                     code-freeze date)
  *     tree = NAME                    (security-fixes: only this tree;
  *                                     default every advisory tree)
+ *     check = NAME                   (check: a [check "NAME"] of the
+ *                                     checks framework, e.g. a build)
  *     explain = TEXT                 (why the rule exists, printed)
  *
  * file-regex needs a line of file matching pattern; file-no-regex fails
@@ -33,7 +35,10 @@
  * each cell of the release's series (advisory version X.Y, or the
  * branch of [release "X.Y"]) that is missing, partial,
  * prerequisite-missing or not indexed; it passes when all are applied
- * (or none applies), and is skipped when the store holds no advisory.
+ * (or none applies), and is skipped when the store holds no advisory;
+ * check runs a check of checks/check.h as configured (its own ref and
+ * commands), stores the result with the check's history, and fails
+ * unless it passes or warns, quoting its reason and details.
  * In file, pattern and hint these placeholders are
  * replaced (regex-quoted in patterns): %MAJOR% %MINOR% %PATCH% %VERSION%
  * %SERIES% %RC% (candidate number) %KIND% (rc or release).

@@ -247,6 +247,36 @@ expect_json "j['phase'] == 'last-posting' and j['next']['milestone'] == 'feature
 STEWARD_NOW=$(date -u -d 2025-05-01 +%s) run release status --json
 expect_json "j['phase'] == 'released' and j['next'] is None and j['checks'] == {'ok': True, 'failed': []} and j['unacked'] == []"
 
+# A check of the checks framework as a rule: a build that passes, one
+# that fails; both results kept in the check's history.
+cat >checkrules.conf <<'C'
+[check "build-ok"]
+	kind = build
+	path = xen
+	command = test -f xen/Makefile
+[check "build-bad"]
+	kind = build
+	path = xen
+	command = "echo 'xen/arch: error: broken'; exit 2"
+[release-rule "builds"]
+	kind = check
+	check = build-ok
+[release-rule "builds-too"]
+	kind = check
+	check = build-bad
+C
+run --config checkrules.conf release check 4.20.0 --repo xen --json
+expect_rc 1 "a failing build check fails the release check"
+expect_json "[f['status'] for f in j['findings'] if f['kind'] == 'check'] == ['pass', 'fail']"
+expect_json "'exit' in [f for f in j['findings'] if f['rule'] == 'builds-too'][0]['message'] or 'broken' in str([f for f in j['findings'] if f['rule'] == 'builds-too'][0])"
+run --config checkrules.conf check history build-bad --json
+expect_rc 0 "build check history kept"
+expect_json "len(j) == 1 and j[0]['status'] == 'fail'"
+printf '[release-rule "x"]\n\tkind = check\n\tcheck = nosuch\n' >bad.conf
+run --config bad.conf release check 4.20.0 --repo xen
+expect_rc 1 "unknown check"
+expect_err "nosuch"
+
 # Bad rules and usage.
 printf '[release-rule "x"]\n\tkind = nope\n' >bad.conf
 run --config bad.conf release check 4.20.0 --repo xen
