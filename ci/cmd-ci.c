@@ -336,13 +336,8 @@ static int ci_next(int argc, char **argv, struct st_ctx *ctx)
 	return 0;
 }
 
-struct subcommand {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct st_ctx *ctx);
-};
-
 /* Sorted by name. */
-static const struct subcommand subcommands[] = {
+static const struct st_subcommand subcommands[] = {
 	{"daemon", ci_daemon},	     {"history", ci_history_cmd},
 	{"list", ci_list_cmd},	     {"next", ci_next},
 	{"run-due", ci_run_due_cmd},
@@ -350,28 +345,7 @@ static const struct subcommand subcommands[] = {
 
 int cmd_ci(int argc, char **argv, struct st_ctx *ctx)
 {
-	static const struct option opts[] = {
-		ST_COMMON_LONG_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-
-	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS, opts,
-				NULL)) != -1) {
-		if (c == 'h')
-			return st_opt_help(usage);
-		if (!st_opt_is_common(c))
-			return st_opt_error(ctx, usage, c, argv);
-	}
-	if (optind >= argc)
-		return st_ctx_usage_error(ctx, usage, "missing subcommand");
-	argc -= optind;
-	argv += optind;
-	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]);
-	     i++)
-		if (!strcmp(subcommands[i].name, argv[0]))
-			return subcommands[i].fn(argc, argv, ctx);
-	return st_ctx_usage_error(ctx, usage, "unknown subcommand '%s'",
-				  argv[0]);
+	return st_opt_dispatch(ctx, usage, subcommands,
+			       sizeof(subcommands) / sizeof(subcommands[0]),
+			       argc, argv);
 }

@@ -68,3 +68,30 @@ int st_opt_help(const char *usage)
 	fputs(usage, stdout);
 	return 0;
 }
+
+int st_opt_dispatch(struct st_ctx *ctx, const char *usage,
+		    const struct st_subcommand *subs, size_t n, int argc,
+		    char **argv)
+{
+	static const struct option opts[] = {
+		ST_COMMON_LONG_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	st_opt_reset();
+	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS, opts,
+				NULL)) != -1) {
+		if (c == 'h')
+			return st_opt_help(usage);
+		if (!st_opt_is_common(c))
+			return st_opt_error(ctx, usage, c, argv);
+	}
+	if (optind >= argc)
+		return st_ctx_usage_error(ctx, usage, "missing subcommand");
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(subs[i].name, argv[optind]))
+			return subs[i].fn(argc - optind, argv + optind, ctx);
+	return st_ctx_usage_error(ctx, usage, "unknown subcommand '%s'",
+				  argv[optind]);
+}

@@ -15,6 +15,7 @@
 #include "store.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdbool.h>
 
 struct st_ctx {
@@ -78,5 +79,21 @@ int st_opt_error(struct st_ctx *ctx, const char *usage, int c, char **argv);
 
 /* Print usage to stdout for --help. Returns 0. */
 int st_opt_help(const char *usage);
+
+/* A subcommand: `steward trees sync ...` is "sync" of "trees". */
+struct st_subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct st_ctx *ctx);
+};
+
+/*
+ * Run the subcommand of subs (n entries) that argv names, after the
+ * common options (argv[0] is the command). The subcommand gets argv
+ * from its own name on. --help prints usage; a missing or unknown name
+ * is a usage error.
+ */
+int st_opt_dispatch(struct st_ctx *ctx, const char *usage,
+		    const struct st_subcommand *subs, size_t n, int argc,
+		    char **argv);
 
 #endif

@@ -352,40 +352,15 @@ static int trees_where(int argc, char **argv, struct st_ctx *ctx)
 	return 0;
 }
 
-struct subcommand {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct st_ctx *ctx);
-};
-
 /* Sorted by name. */
-static const struct subcommand subcommands[] = {
+static const struct st_subcommand subcommands[] = {
 	{"add", trees_add},   {"list", trees_list},   {"match", trees_match},
 	{"sync", trees_sync}, {"where", trees_where},
 };
 
 int cmd_trees(int argc, char **argv, struct st_ctx *ctx)
 {
-	static const struct option opts[] = {
-		ST_COMMON_LONG_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-
-	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS, opts,
-				NULL)) != -1) {
-		if (c == 'h')
-			return st_opt_help(usage);
-		if (!st_opt_is_common(c))
-			return st_opt_error(ctx, usage, c, argv);
-	}
-	if (optind >= argc)
-		return st_ctx_usage_error(ctx, usage, "which trees command?");
-	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]);
-	     i++)
-		if (!strcmp(subcommands[i].name, argv[optind]))
-			return subcommands[i].fn(argc - optind, argv + optind,
-						 ctx);
-	return st_ctx_usage_error(ctx, usage, "unknown trees command '%s'",
-				  argv[optind]);
+	return st_opt_dispatch(ctx, usage, subcommands,
+			       sizeof(subcommands) / sizeof(subcommands[0]),
+			       argc, argv);
 }

@@ -305,13 +305,8 @@ static int web_serve(int argc, char **argv, struct st_ctx *ctx)
 	return rc;
 }
 
-struct subcommand {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct st_ctx *ctx);
-};
-
 /* Sorted by name. */
-static const struct subcommand subcommands[] = {
+static const struct st_subcommand subcommands[] = {
 	{"build", web_build},
 	{"check", web_check},
 	{"serve", web_serve},
@@ -319,13 +314,7 @@ static const struct subcommand subcommands[] = {
 
 int cmd_web(int argc, char **argv, struct st_ctx *ctx)
 {
-	if (argc < 2)
-		return st_ctx_usage_error(ctx, usage, "give a web command");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return st_opt_help(usage);
-	for (size_t i = 0; i < sizeof(subcommands) / sizeof(*subcommands); i++)
-		if (!strcmp(subcommands[i].name, argv[1]))
-			return subcommands[i].fn(argc - 1, argv + 1, ctx);
-	return st_ctx_usage_error(ctx, usage, "unknown web command '%s'",
-				  argv[1]);
+	return st_opt_dispatch(ctx, usage, subcommands,
+			       sizeof(subcommands) / sizeof(subcommands[0]),
+			       argc, argv);
 }

@@ -219,7 +219,7 @@ expect_rc 1 "where unknown"
 expect_err "no patch or commit 'nothing-like-this'"
 run trees frobnicate
 expect_rc 2 "unknown subcommand"
-expect_err "unknown trees command 'frobnicate'"
+expect_err "unknown subcommand 'frobnicate'"
 run trees --help
 expect_rc 0
 expect_out "steward trees sync"
