@@ -158,6 +158,11 @@ done
 grep -q '/security/' crawl.txt && fail "public pages link to the tracker" || pass
 stop_server
 [ "$SERVER_RC" = 0 ] && pass || fail "server exit $SERVER_RC"
+# The access log (-v) names paths and statuses, never tokens or text.
+grep -q 'path=/security/issues status=200' "$T/serve.err" \
+	&& pass || fail "access log of the tracker"
+grep -qF -e "$ADMIN" -e "$PLAIN" -e "$SECRET" -e "$NOTE" "$T/serve.err" \
+	&& fail "server log holds a token or tracker text" || pass
 
 # The static site: nothing of the tracker in any file, compressed or not.
 run web build -o site --json
