@@ -6,6 +6,7 @@
 #include "http-server.h"
 
 #include "log.h"
+#include "util.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -534,13 +535,38 @@ static bool cache_lookup(struct st_httpd *h, struct thread_slot *slot,
 	return false;
 }
 
+/* A response only its requester may see: asked for with credentials, or
+ * marked "Cache-Control: no-store" or "private" by its handler. Such a
+ * response must never be replayed to another request for the same path. */
+static bool response_private(struct st_httpd_req *req)
+{
+	const char *p = req->extra_headers.buf;
+	const char *end = p + req->extra_headers.len;
+
+	if (st_httpd_header(req, "Authorization"))
+		return true;
+	while (p < end) {
+		const char *name = p;
+		const char *value = p + strlen(p) + 1;
+
+		if (strlen(name) == 13 &&
+		    !st_strncasecmp(name, "Cache-Control", 13) &&
+		    (strstr(value, "no-store") || strstr(value, "private")))
+			return true;
+		p = value + strlen(value) + 1;
+	}
+	return false;
+}
+
 static void cache_store(struct thread_slot *slot, struct st_httpd_req *req,
 			const char *key, uint64_t gen)
 {
-	struct cache_entry *e = &slot->cache[slot->next++ % CACHE_SLOTS];
+	struct cache_entry *e;
 
-	if (req->status != 200 || req->resp_len > CACHE_BODY_MAX)
+	if (req->status != 200 || req->resp_len > CACHE_BODY_MAX ||
+	    response_private(req))
 		return;
+	e = &slot->cache[slot->next++ % CACHE_SLOTS];
 	free(e->key);
 	free(e->body);
 	free(e->headers);

@@ -98,6 +98,8 @@ struct st_httpd_opts {
 	 * 200 response is reused for the same Host, path and query while
 	 * generation(thread_data) returns the same value (e.g. SQLite's
 	 * PRAGMA data_version) and for at most cache_ttl_s seconds (0: off).
+	 * Never stored: responses to requests carrying Authorization, and
+	 * responses whose handler set "Cache-Control: no-store" or "private".
 	 */
 	unsigned cache_ttl_s;
 	uint64_t (*generation)(void *thread_data);

@@ -1,6 +1,7 @@
 /*
  * dash-priv.h: what the dashboard's files (dash.c, dash-pages.c,
- * dash-api.c, dash-mbox.c) share. Not an interface for other components.
+ * dash-api.c, dash-mbox.c, dash-security.c) share. Not an interface for
+ * other components.
  */
 #ifndef STEWARD_REVIEW_DASH_DASH_PRIV_H
 #define STEWARD_REVIEW_DASH_DASH_PRIV_H
@@ -100,6 +101,9 @@ int rd_page_patch_mbox(struct st_httpd_req *req);
 int rd_page_patch_mbox_msgid(struct st_httpd_req *req);
 int rd_page_people(struct st_httpd_req *req);
 int rd_page_metrics(struct st_httpd_req *req);
+/* The embargoed security tracker: admin token only, never cached. */
+int rd_page_security_issues(struct st_httpd_req *req);
+int rd_page_security_issue(struct st_httpd_req *req);
 
 int rd_api_index(struct st_httpd_req *req);
 int rd_api_projects(struct st_httpd_req *req);

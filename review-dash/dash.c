@@ -26,6 +26,8 @@ static const struct st_httpd_route routes[] = {
 	{"GET", "/project/*/patch/*/mbox", rd_page_patch_mbox_msgid},
 	{"GET", "/people/*", rd_page_people},
 	{"GET", "/metrics", rd_page_metrics},
+	{"GET", "/security/issues", rd_page_security_issues},
+	{"GET", "/security/issues/*", rd_page_security_issue},
 	{"GET", "/api/1.2", rd_api_index},
 	{"GET", "/api", rd_api_index},
 	{"GET", "/api/1.2/projects", rd_api_projects},

@@ -107,3 +107,51 @@ int rd_users_auth(struct st_store *s, const char *token, int64_t *user_id,
 	sqlite3_reset(st);
 	return rc;
 }
+
+int rd_users_set_admin(struct st_store *s, const char *name, bool admin,
+		       struct st_error *err)
+{
+	static const char sql[] =
+		"UPDATE users SET admin = ? WHERE username = ?";
+	sqlite3_stmt *st = st_store_stmt(s, sql, err);
+	int rc;
+
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_int(st, 1, admin);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	rc = st_store_step_done(s, st, err);
+	if (rc == 0 && sqlite3_changes(st_store_db(s)) != 1)
+		rc = st_error_set(err, ST_ENOTFOUND, "no such user '%s'", name);
+	return rc;
+}
+
+int rd_users_auth_admin(struct st_store *s, const char *token, int64_t *user_id,
+			bool *admin, struct st_error *err)
+{
+	static const char sql[] =
+		"SELECT id, admin FROM users WHERE token_hash = ?";
+	char hash[65];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (strlen(token) != RD_TOKEN_LEN)
+		return st_error_set(err, ST_ENOTFOUND, "invalid token");
+	rd_users_hash(hash, token);
+	st = st_store_stmt(s, sql, err);
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*user_id = sqlite3_column_int64(st, 0);
+		*admin = sqlite3_column_int(st, 1) != 0;
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = st_error_set(err, ST_ENOTFOUND, "invalid token");
+	} else {
+		rc = st_store_check(s, rc, err);
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -32,6 +32,20 @@ int rd_users_add(struct st_store *s, const char *name, const char *email,
 int rd_users_auth(struct st_store *s, const char *token, int64_t *user_id,
 		  bool *maintainer, struct st_error *err);
 
+/*
+ * Make user name an administrator (admin true) or not. Only an admin's
+ * token opens the security tracker pages. ST_ENOTFOUND for no such user.
+ */
+int rd_users_set_admin(struct st_store *s, const char *name, bool admin,
+		       struct st_error *err);
+
+/*
+ * Like rd_users_auth, but reports whether the token's user is an
+ * administrator in *admin. ST_ENOTFOUND when no user has the token.
+ */
+int rd_users_auth_admin(struct st_store *s, const char *token, int64_t *user_id,
+			bool *admin, struct st_error *err);
+
 /* Write the hex SHA-256 of s (65 bytes) to out. */
 void rd_users_hash(char out[65], const char *s);
 
