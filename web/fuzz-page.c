@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ASCII lower case of a letter; anything else as it is (0x1c | 0x20
+ * would be '<'). */
+static int lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 /* ASCII case-insensitive search of needle in [h, h + n). */
 static int contains(const char *h, size_t n, const char *needle)
 {
@@ -18,7 +25,7 @@ static int contains(const char *h, size_t n, const char *needle)
 	for (size_t i = 0; i + m <= n; i++) {
 		size_t j = 0;
 
-		while (j < m && (h[i + j] | 0x20) == (needle[j] | 0x20))
+		while (j < m && lower(h[i + j]) == lower(needle[j]))
 			j++;
 		if (j == m)
 			return 1;
