@@ -176,6 +176,16 @@ static struct person *person_slot(struct rd_mailstore *ms, const char *email)
 	return &ms->people[i];
 }
 
+/* Bind text that outlives the statement's step (the message being
+ * written), NULL as NULL: SQLite then does not copy it. */
+static void bind_text_static(sqlite3_stmt *st, int i, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static int64_t step_id(struct st_store *s, sqlite3_stmt *st, int *rc,
 		       struct st_error *err)
 {
@@ -487,7 +497,7 @@ static int add_trailers(struct rd_mailstore *ms, const struct rd_trailers *t,
 			sqlite3_bind_int64(st, 5, person);
 		sqlite3_bind_text(st, 6, tr->value ? tr->value : "", -1,
 				  SQLITE_STATIC);
-		st_store_bind_text(st, 7, tr->area);
+		bind_text_static(st, 7, tr->area);
 		rc = st_store_step_done(s, st, err);
 	}
 	return rc;
@@ -639,9 +649,9 @@ static int add_patch(struct st_store *s, int64_t msg_row, int64_t author,
 	sqlite3_bind_text(st, 5, m->subj.norm_name ? m->subj.norm_name : "",
 			  -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, m->date);
-	st_store_bind_text(st, 7, m->commit_msg);
-	st_store_bind_text(st, 8, m->diff);
-	st_store_bind_text(st, 9, m->patch_id[0] ? m->patch_id : NULL);
+	bind_text_static(st, 7, m->commit_msg);
+	bind_text_static(st, 8, m->diff);
+	bind_text_static(st, 9, m->patch_id[0] ? m->patch_id : NULL);
 	st_store_bind_text(st, 10, m->pull_url);
 	st_store_bind_text(st, 11, m->pull_branch);
 	sqlite3_bind_text(st, 12, m->subj.is_rfc ? "rfc" : "new", -1,
@@ -690,11 +700,11 @@ int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
 	sqlite3_bind_int64(st, 5, m->date);
 	sqlite3_bind_text(st, 6, m->subject ? m->subject : "", -1,
 			  SQLITE_STATIC);
-	st_store_bind_text(st, 7, m->in_reply_to);
+	bind_text_static(st, 7, m->in_reply_to);
 	sqlite3_bind_text(st, 8, rd_kind_name(m->kind), -1, SQLITE_STATIC);
 	/* A patch's text lives in patches (commit_msg, diff); the raw
 	 * message keeps everything else. */
-	st_store_bind_text(st, 9, is_patch ? NULL : m->body);
+	bind_text_static(st, 9, is_patch ? NULL : m->body);
 	sqlite3_bind_blob(st, 10, zraw, (int)zlen, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 11, (int64_t)raw_len);
 	sqlite3_bind_int(st, 12, m->synthetic_id);
