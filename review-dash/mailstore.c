@@ -32,11 +32,16 @@ static const char sql_person_upsert[] =
 static const char sql_person_get[] = "SELECT id FROM people WHERE email = ?";
 static const char sql_person_add[] =
 	"INSERT INTO people(email, name) VALUES (?1, ?2) RETURNING id";
+/* The row is written whole, parent and thread included: updating a row
+ * afterwards rewrites its raw message and body. Its id is the one SQLite
+ * would choose, taken beforehand so a thread root can name itself. */
+static const char sql_msg_next_id[] =
+	"SELECT ifnull(max(id), 0) + 1 FROM messages";
 static const char sql_msg_add[] =
-	"INSERT INTO messages(msgid, list_id, author_id, date, subject, "
-	"in_reply_to, kind, body, raw, raw_size, synthetic_id) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	"ON CONFLICT(msgid) DO NOTHING RETURNING id";
+	"INSERT INTO messages(id, msgid, list_id, author_id, date, subject, "
+	"in_reply_to, kind, body, raw, raw_size, synthetic_id, parent_id, "
+	"thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT(msgid) DO NOTHING";
 static const char sql_msg_find[] =
 	"SELECT id, thread_id FROM messages WHERE msgid = ?";
 static const char sql_msg_set_parent[] =
@@ -58,8 +63,8 @@ static const char sql_rethread[] =
 static const char sql_patch_add[] =
 	"INSERT INTO patches(message_id, number, submitter_id, name, "
 	"norm_name, date, commit_msg, diff, git_patch_id, pull_url, "
-	"pull_branch, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	"RETURNING id";
+	"pull_branch, state, series_id) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_trailer_add[] =
 	"INSERT OR IGNORE INTO trailers(patch_id, series_id, message_id, kind, "
 	"person_id, value, area) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -169,6 +174,16 @@ static struct person *person_slot(struct rd_mailstore *ms, const char *email)
 	while (ms->people[i].email && strcasecmp(ms->people[i].email, email))
 		i = (i + 1) & (ms->alloc - 1);
 	return &ms->people[i];
+}
+
+/* Bind text that outlives the statement's step (the message being
+ * written), NULL as NULL: SQLite then does not copy it. */
+static void bind_text_static(sqlite3_stmt *st, int i, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
 }
 
 static int64_t step_id(struct st_store *s, sqlite3_stmt *st, int *rc,
@@ -361,32 +376,45 @@ static int rethread(struct st_store *s, int64_t root, int64_t thread,
 }
 
 /*
- * Thread message id: its parent is the nearest message it names that we
- * have (In-Reply-To first, then References newest first); then adopt
- * the messages that were waiting for it. Parents never form a loop.
+ * The parent of message m, not stored yet: the nearest message it names
+ * that we have (In-Reply-To first, then References newest first), and
+ * that parent's thread. A message naming itself first has no parent.
  */
-static int thread_message(struct st_store *s, int64_t id,
-			  const struct rd_message *m, size_t *adopted,
-			  struct st_error *err)
+static int64_t find_parent(struct st_store *s, const struct rd_message *m,
+			   int64_t *thread, struct st_error *err)
 {
-	int64_t parent = 0, thread = 0, ids[256];
+	int64_t parent = 0;
+
+	*thread = 0;
+	if (m->in_reply_to) {
+		if (!strcmp(m->in_reply_to, m->message_id))
+			return 0;
+		parent = find_message(s, m->in_reply_to, thread, err);
+	}
+	for (size_t i = m->nreferences; !parent && i-- > 0;) {
+		if (m->nreferences - i > MAX_REFS)
+			continue;
+		if (!strcmp(m->references[i], m->message_id))
+			return 0;
+		parent = find_message(s, m->references[i], thread, err);
+	}
+	return parent;
+}
+
+/*
+ * Message id, stored with its parent, is the root of its thread or
+ * belongs to thread: adopt the messages that were waiting for it.
+ * Parents never form a loop.
+ */
+static int adopt_orphans(struct st_store *s, int64_t id, int64_t thread,
+			 const struct rd_message *m, size_t *adopted,
+			 struct st_error *err)
+{
+	int64_t ids[256];
 	size_t nids = 0;
 	sqlite3_stmt *st;
-	int rc;
+	int rc = 0;
 
-	if (m->in_reply_to)
-		parent = find_message(s, m->in_reply_to, &thread, err);
-	for (size_t i = m->nreferences; !parent && i-- > 0;)
-		if (m->nreferences - i <= MAX_REFS)
-			parent = find_message(s, m->references[i], &thread,
-					      err);
-	if (parent == id)
-		parent = 0;
-	rc = set_parent(s, id, parent, parent ? thread : id, err);
-	if (rc < 0)
-		return rc;
-	if (!parent)
-		thread = id;
 	st = st_store_stmt(s, sql_orphans, err);
 	if (!st)
 		return ST_ERROR;
@@ -469,7 +497,7 @@ static int add_trailers(struct rd_mailstore *ms, const struct rd_trailers *t,
 			sqlite3_bind_int64(st, 5, person);
 		sqlite3_bind_text(st, 6, tr->value ? tr->value : "", -1,
 				  SQLITE_STATIC);
-		st_store_bind_text(st, 7, tr->area);
+		bind_text_static(st, 7, tr->area);
 		rc = st_store_step_done(s, st, err);
 	}
 	return rc;
@@ -478,14 +506,14 @@ static int add_trailers(struct rd_mailstore *ms, const struct rd_trailers *t,
 /*
  * What message msg_row is about: the patch it is, or the series whose
  * cover letter it is, or what its parent comments on. Walks up the
- * thread a bounded number of steps.
+ * thread at most steps messages.
  */
-static void find_target(struct st_store *s, int64_t msg_row,
+static void find_target(struct st_store *s, int64_t msg_row, int steps,
 			int64_t *patch_row, int64_t *series_row,
 			struct st_error *err)
 {
 	*patch_row = *series_row = 0;
-	for (int i = 0; msg_row && i < MAX_THREAD_WALK; i++) {
+	for (int i = 0; msg_row && i < steps; i++) {
 		sqlite3_stmt *st = st_store_stmt(s, sql_patch_of_msg, err);
 
 		if (!st)
@@ -529,15 +557,21 @@ static void find_target(struct st_store *s, int64_t msg_row,
 	}
 }
 
+/* Store message msg_row as a comment on what message from (msg_row
+ * itself, or its parent when msg_row is new and so has no comment row
+ * yet) is about, with its review trailers t. */
 static int add_comment(struct rd_mailstore *ms, int64_t msg_row,
-		       const struct rd_trailers *t, struct st_error *err)
+		       int64_t from, const struct rd_trailers *t,
+		       struct st_error *err)
 {
 	struct st_store *s = ms->s;
 	int64_t patch_row, series_row;
 	sqlite3_stmt *st;
 	int rc;
 
-	find_target(s, msg_row, &patch_row, &series_row, err);
+	find_target(s, from,
+		    from == msg_row ? MAX_THREAD_WALK : MAX_THREAD_WALK - 1,
+		    &patch_row, &series_row, err);
 	st = st_store_stmt(s, sql_comment_add, err);
 	if (!st)
 		return ST_ERROR;
@@ -588,7 +622,7 @@ static int resolve_pending(struct rd_mailstore *ms, int64_t msg_row,
 			if (p[i].body)
 				rd_trailers_parse(&t, p[i].body,
 						  strlen(p[i].body));
-			rc = add_comment(ms, p[i].id, &t, err);
+			rc = add_comment(ms, p[i].id, p[i].id, &t, err);
 			rd_trailers_release(&t);
 		}
 		free(p[i].body);
@@ -598,8 +632,8 @@ static int resolve_pending(struct rd_mailstore *ms, int64_t msg_row,
 }
 
 static int add_patch(struct st_store *s, int64_t msg_row, int64_t author,
-		     const struct rd_message *m, int64_t *patch_row,
-		     struct st_error *err)
+		     const struct rd_message *m, int64_t series_row,
+		     int64_t *patch_row, struct st_error *err)
 {
 	sqlite3_stmt *st = st_store_stmt(s, sql_patch_add, err);
 	int rc = 0;
@@ -615,14 +649,16 @@ static int add_patch(struct st_store *s, int64_t msg_row, int64_t author,
 	sqlite3_bind_text(st, 5, m->subj.norm_name ? m->subj.norm_name : "",
 			  -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, m->date);
-	st_store_bind_text(st, 7, m->commit_msg);
-	st_store_bind_text(st, 8, m->diff);
-	st_store_bind_text(st, 9, m->patch_id[0] ? m->patch_id : NULL);
+	bind_text_static(st, 7, m->commit_msg);
+	bind_text_static(st, 8, m->diff);
+	bind_text_static(st, 9, m->patch_id[0] ? m->patch_id : NULL);
 	st_store_bind_text(st, 10, m->pull_url);
 	st_store_bind_text(st, 11, m->pull_branch);
 	sqlite3_bind_text(st, 12, m->subj.is_rfc ? "rfc" : "new", -1,
 			  SQLITE_STATIC);
-	*patch_row = step_id(s, st, &rc, err);
+	sqlite3_bind_int64(st, 13, series_row);
+	rc = st_store_step_done(s, st, err);
+	*patch_row = rc < 0 ? 0 : sqlite3_last_insert_rowid(st_store_db(s));
 	return rc;
 }
 
@@ -631,9 +667,11 @@ int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
 		     size_t raw_len, struct st_error *err)
 {
 	struct st_store *s = ms->s;
-	int64_t author = 0, msg_row, patch_row = 0;
+	int64_t author = 0, msg_row, patch_row = 0, parent, thread;
+	int64_t series_row = 0;
 	size_t adopted = 0;
 	bool is_patch = m->kind == RD_KIND_PATCH || m->kind == RD_KIND_PULL;
+	bool created = false;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -641,51 +679,72 @@ int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
 				    err);
 	if (rc < 0)
 		return rc;
-	st = st_store_stmt(s, sql_msg_add, err);
+	parent = find_parent(s, m, &thread, err);
+	st = st_store_stmt(s, sql_msg_next_id, err);
 	if (!st)
 		return ST_ERROR;
-	sqlite3_bind_text(st, 1, m->message_id, -1, SQLITE_STATIC);
-	if (list_id)
-		sqlite3_bind_int64(st, 2, list_id);
-	if (author)
-		sqlite3_bind_int64(st, 3, author);
-	sqlite3_bind_int64(st, 4, m->date);
-	sqlite3_bind_text(st, 5, m->subject ? m->subject : "", -1,
-			  SQLITE_STATIC);
-	st_store_bind_text(st, 6, m->in_reply_to);
-	sqlite3_bind_text(st, 7, rd_kind_name(m->kind), -1, SQLITE_STATIC);
-	/* A patch's text lives in patches (commit_msg, diff); the raw
-	 * message keeps everything else. */
-	st_store_bind_text(st, 8, is_patch ? NULL : m->body);
-	sqlite3_bind_blob(st, 9, zraw, (int)zlen, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, (int64_t)raw_len);
-	sqlite3_bind_int(st, 11, m->synthetic_id);
 	msg_row = step_id(s, st, &rc, err);
 	if (rc < 0)
 		return rc;
-	if (!msg_row)
+	if (!parent)
+		thread = msg_row;
+	st = st_store_stmt(s, sql_msg_add, err);
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_int64(st, 1, msg_row);
+	sqlite3_bind_text(st, 2, m->message_id, -1, SQLITE_STATIC);
+	if (list_id)
+		sqlite3_bind_int64(st, 3, list_id);
+	if (author)
+		sqlite3_bind_int64(st, 4, author);
+	sqlite3_bind_int64(st, 5, m->date);
+	sqlite3_bind_text(st, 6, m->subject ? m->subject : "", -1,
+			  SQLITE_STATIC);
+	bind_text_static(st, 7, m->in_reply_to);
+	sqlite3_bind_text(st, 8, rd_kind_name(m->kind), -1, SQLITE_STATIC);
+	/* A patch's text lives in patches (commit_msg, diff); the raw
+	 * message keeps everything else. */
+	bind_text_static(st, 9, is_patch ? NULL : m->body);
+	sqlite3_bind_blob(st, 10, zraw, (int)zlen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, (int64_t)raw_len);
+	sqlite3_bind_int(st, 12, m->synthetic_id);
+	if (parent)
+		sqlite3_bind_int64(st, 13, parent);
+	sqlite3_bind_int64(st, 14, thread);
+	rc = st_store_step_done(s, st, err);
+	if (rc < 0)
+		return rc;
+	if (sqlite3_changes(st_store_db(s)) == 0)
 		return RD_STORED_DUPLICATE;
 	rc = add_refs(s, msg_row, m, err);
 	if (rc == 0)
-		rc = thread_message(s, msg_row, m, &adopted, err);
+		rc = adopt_orphans(s, msg_row, thread, m, &adopted, err);
 	if (rc < 0)
 		return rc;
 	if (is_patch) {
-		rc = add_patch(s, msg_row, author, m, &patch_row, err);
+		rc = rd_series_for_patch(s, list_id, author, m, &series_row,
+					 &created, err);
+		if (rc == 0)
+			rc = add_patch(s, msg_row, author, m, series_row,
+				       &patch_row, err);
 		if (rc == 0)
 			rc = add_trailers(ms, &m->trailers, msg_row, patch_row,
 					  0, false, err);
+		if (rc == 0)
+			rc = rd_series_add_patch(s, series_row, created, m,
+						 err);
+	} else if (m->kind == RD_KIND_COVER) {
+		rc = rd_series_place_cover(s, list_id, author, m, msg_row,
+					   err);
+	} else {
+		/* A new comment is neither patch nor cover nor comment yet:
+		 * what it is about is what its parent is about. */
+		rc = add_comment(ms, msg_row, parent, &m->trailers, err);
 	}
-	if (rc == 0 && (is_patch || m->kind == RD_KIND_COVER)) {
-		rc = rd_series_place(s, list_id, author, m, msg_row, patch_row,
-				     err);
-		/* Only replies that were waiting for this message can be
-		 * pending on it. */
-		if (rc == 0 && adopted)
-			rc = resolve_pending(ms, msg_row, err);
-	} else if (rc == 0) {
-		rc = add_comment(ms, msg_row, &m->trailers, err);
-	}
+	/* Only replies that were waiting for this patch or cover letter
+	 * can be pending on it. */
+	if (rc == 0 && adopted && (is_patch || m->kind == RD_KIND_COVER))
+		rc = resolve_pending(ms, msg_row, err);
 	return rc < 0 ? rc : RD_STORED_NEW;
 }
 

@@ -62,14 +62,15 @@ static const char sql_series_set_cover[] =
 static const char sql_series_set_name[] =
 	"UPDATE series SET name = ?2, norm_name = ?3 WHERE id = ?1 "
 	"AND cover_id IS NULL";
-static const char sql_patch_set_series[] =
-	"UPDATE patches SET series_id = ? WHERE id = ?";
 /* Slots are never filled twice (see find_series_for), so counting up
- * counts distinct patch numbers. */
+ * counts distinct patch numbers. The date is set apart, and only when
+ * it moves: five indexes hold it. */
 static const char sql_series_count[] =
 	"UPDATE series SET received = received + 1, "
-	"complete = received + 1 >= total, date = min(date, ?2), "
+	"complete = received + 1 >= total, "
 	"last_activity = max(last_activity, ?2) WHERE id = ?1";
+static const char sql_series_earlier[] =
+	"UPDATE series SET date = ?2 WHERE id = ?1 AND date > ?2";
 static const char sql_series_info[] =
 	"SELECT submitter_id, norm_name, version, date, supersedes_id, "
 	"ifnull(cover_id, 0) FROM series WHERE id = ?";
@@ -404,44 +405,51 @@ static int64_t find_series_for(struct st_store *s, int64_t list_id,
 	return 0;
 }
 
-static int place_patch(struct st_store *s, int64_t list_id, int64_t author,
-		       const struct rd_message *m, int64_t patch_row,
-		       struct st_error *err)
+int rd_series_for_patch(struct st_store *s, int64_t list_id,
+			int64_t author_id, const struct rd_message *m,
+			int64_t *id, bool *created, struct st_error *err)
 {
 	bool numbered = m->subj.total > 1 && m->subj.number >= 1 &&
 			m->subj.number <= m->subj.total;
-	bool created = false;
 	sqlite3_stmt *st;
-	int64_t id = 0;
 	int rc = 0;
 
+	*id = 0;
+	*created = false;
 	if (numbered)
-		id = find_series_for(s, list_id, author, m, err);
-	if (!id) {
-		rc = create_series(s, list_id, author, m, 0,
-				   numbered ? m->subj.total : 1, &id, err);
-		created = true;
-	} else if (m->subj.number == 1) {
+		*id = find_series_for(s, list_id, author_id, m, err);
+	if (!*id) {
+		*created = true;
+		return create_series(s, list_id, author_id, m, 0,
+				     numbered ? m->subj.total : 1, id, err);
+	}
+	if (m->subj.number == 1) {
 		/* Without a cover, a series is named after its first patch. */
 		st = st_store_stmt(s, sql_series_set_name, err);
 		if (!st)
 			return ST_ERROR;
-		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 1, *id);
 		sqlite3_bind_text(st, 2, m->subj.name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, m->subj.norm_name, -1, SQLITE_STATIC);
 		rc = st_store_step_done(s, st, err);
 	}
-	if (rc < 0)
-		return rc;
-	st = st_store_stmt(s, sql_patch_set_series, err);
+	return rc;
+}
+
+int rd_series_add_patch(struct st_store *s, int64_t id, bool created,
+			const struct rd_message *m, struct st_error *err)
+{
+	sqlite3_stmt *st = st_store_stmt(s, sql_series_count, err);
+	int rc;
+
 	if (!st)
 		return ST_ERROR;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, patch_row);
+	sqlite3_bind_int64(st, 2, m->date);
 	rc = st_store_step_done(s, st, err);
 	if (rc < 0)
 		return rc;
-	st = st_store_stmt(s, sql_series_count, err);
+	st = st_store_stmt(s, sql_series_earlier, err);
 	if (!st)
 		return ST_ERROR;
 	sqlite3_bind_int64(st, 1, id);
@@ -452,13 +460,11 @@ static int place_patch(struct st_store *s, int64_t list_id, int64_t author,
 	return rc;
 }
 
-int rd_series_place(struct st_store *s, int64_t list_id, int64_t author_id,
-		    const struct rd_message *m, int64_t msg_row,
-		    int64_t patch_row, struct st_error *err)
+int rd_series_place_cover(struct st_store *s, int64_t list_id,
+			  int64_t author_id, const struct rd_message *m,
+			  int64_t msg_row, struct st_error *err)
 {
-	if (m->kind == RD_KIND_COVER)
-		return place_cover(s, list_id, author_id, m, msg_row, err);
-	return place_patch(s, list_id, author_id, m, patch_row, err);
+	return place_cover(s, list_id, author_id, m, msg_row, err);
 }
 
 int64_t rd_series_of_message(struct st_store *s, int64_t msg_row)

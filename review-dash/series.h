@@ -20,6 +20,7 @@
 #include "review-dash/message.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Patches posted further apart than this are not grouped by submitter,
@@ -27,13 +28,25 @@
 #define RD_SERIES_WINDOW (6 * 3600)
 
 /*
- * Place the just-stored patch or cover letter m (message row msg_row,
- * patch row patch_row or 0 for a cover) in a series, creating it when
- * needed, and link versions. Runs inside the caller's transaction.
+ * The series a patch m about to be stored belongs to, found or created
+ * (*created); a series without a cover takes the name of its patch 1.
+ * Then store the patch with series_id *id and call rd_series_add_patch.
+ * Both run inside the caller's transaction.
  */
-int rd_series_place(struct st_store *s, int64_t list_id, int64_t author_id,
-		    const struct rd_message *m, int64_t msg_row,
-		    int64_t patch_row, struct st_error *err);
+int rd_series_for_patch(struct st_store *s, int64_t list_id,
+			int64_t author_id, const struct rd_message *m,
+			int64_t *id, bool *created, struct st_error *err);
+
+/* Count the just-stored patch m in series id, and link versions when the
+ * series is new or m is its patch 1. */
+int rd_series_add_patch(struct st_store *s, int64_t id, bool created,
+			const struct rd_message *m, struct st_error *err);
+
+/* Place the just-stored cover letter m (message row msg_row) in a series,
+ * the one its patches started or a new one, and link versions. */
+int rd_series_place_cover(struct st_store *s, int64_t list_id,
+			  int64_t author_id, const struct rd_message *m,
+			  int64_t msg_row, struct st_error *err);
 
 /* The series of message msg_row's cover or patch, or 0. */
 int64_t rd_series_of_message(struct st_store *s, int64_t msg_row);
