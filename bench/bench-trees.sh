@@ -95,8 +95,8 @@ INSERT INTO lists(id, name) VALUES (1, 'list');
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499)
 INSERT INTO people(id, email, name) SELECT i + 1, 'dev' || i || '@example.org', 'Dev' FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)
-INSERT INTO series(id, list_id, submitter_id, name, total, received, date, last_activity, complete)
-SELECT i, 1, 1, 'series ' || i, 4, 4, 1600000000, 1600000000, 1 FROM n;
+INSERT INTO series(id, list_id, submitter_id, name, norm_name, total, received, date, last_activity, complete)
+SELECT i, 1, 1, 'series ' || i, 'series ' || i, 4, 4, 1600000000, 1600000000, 1 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
 INSERT INTO messages(id, msgid, list_id, author_id, date, subject, kind, raw, raw_size)
 SELECT i, 'm' || i || '@example.org', 1, (i % 500) + 1, 1600000000 + i * 60 - 86000,
