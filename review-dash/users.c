@@ -78,11 +78,11 @@ int rd_users_add(struct st_store *s, const char *name, const char *email,
 	return rc;
 }
 
-int rd_users_auth(struct st_store *s, const char *token, int64_t *user_id,
-		  bool *maintainer, struct st_error *err)
+/* The user of token and one boolean column of theirs (sql selects id,
+ * flag by token_hash). */
+static int auth(struct st_store *s, const char *sql, const char *token,
+		int64_t *user_id, bool *flag, struct st_error *err)
 {
-	static const char sql[] =
-		"SELECT id, maintainer FROM users WHERE token_hash = ?";
 	char hash[65];
 	sqlite3_stmt *st;
 	int rc;
@@ -97,7 +97,7 @@ int rd_users_auth(struct st_store *s, const char *token, int64_t *user_id,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*user_id = sqlite3_column_int64(st, 0);
-		*maintainer = sqlite3_column_int(st, 1) != 0;
+		*flag = sqlite3_column_int(st, 1) != 0;
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = st_error_set(err, ST_ENOTFOUND, "invalid token");
@@ -106,6 +106,15 @@ int rd_users_auth(struct st_store *s, const char *token, int64_t *user_id,
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+int rd_users_auth(struct st_store *s, const char *token, int64_t *user_id,
+		  bool *maintainer, struct st_error *err)
+{
+	static const char sql[] =
+		"SELECT id, maintainer FROM users WHERE token_hash = ?";
+
+	return auth(s, sql, token, user_id, maintainer, err);
 }
 
 int rd_users_set_admin(struct st_store *s, const char *name, bool admin,
@@ -131,27 +140,6 @@ int rd_users_auth_admin(struct st_store *s, const char *token, int64_t *user_id,
 {
 	static const char sql[] =
 		"SELECT id, admin FROM users WHERE token_hash = ?";
-	char hash[65];
-	sqlite3_stmt *st;
-	int rc;
 
-	if (strlen(token) != RD_TOKEN_LEN)
-		return st_error_set(err, ST_ENOTFOUND, "invalid token");
-	rd_users_hash(hash, token);
-	st = st_store_stmt(s, sql, err);
-	if (!st)
-		return ST_ERROR;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*user_id = sqlite3_column_int64(st, 0);
-		*admin = sqlite3_column_int(st, 1) != 0;
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = st_error_set(err, ST_ENOTFOUND, "invalid token");
-	} else {
-		rc = st_store_check(s, rc, err);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return auth(s, sql, token, user_id, admin, err);
 }
