@@ -676,6 +676,33 @@ static int patch_exists(struct st_httpd_req *req, struct st_store *s,
 	return rc == SQLITE_ROW ? 0 : st_store_check(s, rc, &req->err);
 }
 
+/*
+ * What a list of one patch's items (comments, checks) needs first: the
+ * patch id from the path (which must exist), the page asked for, the
+ * base URL, and the total that sql_count gives for the patch id.
+ */
+static int patch_list_begin(struct st_httpd_req *req, struct st_store *s,
+			    const char *sql_count, int64_t *id,
+			    struct rd_api_page *pg, int64_t *total,
+			    struct st_buf *base)
+{
+	sqlite3_stmt *st;
+	int rc = rd_dash_id(id, req->args[0], &req->err);
+
+	if (rc == 0)
+		rc = rd_api_parse_page(req, pg);
+	if (rc == 0)
+		rc = patch_exists(req, s, *id);
+	if (rc < 0)
+		return rc;
+	rd_dash_base_url(req, base);
+	st = st_store_stmt(s, sql_count, &req->err);
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_int64(st, 1, *id);
+	return rd_api_count_of(s, st, total, &req->err);
+}
+
 int rd_api_patch_comments(struct st_httpd_req *req)
 {
 	static const char sql[] =
@@ -692,22 +719,9 @@ int rd_api_patch_comments(struct st_httpd_req *req)
 	json_t *arr = json_array();
 	sqlite3_stmt *st;
 	int64_t id, total = 0;
-	int rc = rd_dash_id(&id, req->args[0], &req->err);
+	int rc = patch_list_begin(req, s, sql_count, &id, &pg, &total, &base);
 
-	if (rc == 0)
-		rc = rd_api_parse_page(req, &pg);
-	if (rc == 0)
-		rc = patch_exists(req, s, id);
 	if (rc < 0)
-		goto out;
-	rd_dash_base_url(req, &base);
-	st = st_store_stmt(s, sql_count, &req->err);
-	if (!st) {
-		rc = ST_ERROR;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = rd_api_count_of(s, st, &total, &req->err)) < 0)
 		goto out;
 	st = st_store_stmt(s, sql, &req->err);
 	if (!st) {
@@ -791,22 +805,9 @@ int rd_api_patch_checks(struct st_httpd_req *req)
 	json_t *arr = json_array();
 	sqlite3_stmt *st;
 	int64_t id, total = 0;
-	int rc = rd_dash_id(&id, req->args[0], &req->err);
+	int rc = patch_list_begin(req, s, sql_count, &id, &pg, &total, &base);
 
-	if (rc == 0)
-		rc = rd_api_parse_page(req, &pg);
-	if (rc == 0)
-		rc = patch_exists(req, s, id);
 	if (rc < 0)
-		goto out;
-	rd_dash_base_url(req, &base);
-	st = st_store_stmt(s, sql_count, &req->err);
-	if (!st) {
-		rc = ST_ERROR;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = rd_api_count_of(s, st, &total, &req->err)) < 0)
 		goto out;
 	st = st_store_stmt(s, sql_checks, &req->err);
 	if (!st) {
