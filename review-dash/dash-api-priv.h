@@ -43,6 +43,12 @@ int rd_api_parse_page(struct st_httpd_req *req, struct rd_api_page *pg);
  * that keeps the request's other query parameters. */
 int rd_api_reply_list(struct st_httpd_req *req, const char *base,
 		      const struct rd_api_page *pg, int64_t total, json_t *arr);
+/* The reply of an endpoint that lists items or shows one: with missing
+ * (one item asked for: "no cover"), the first of arr or 404 "MISSING
+ * ID"; without, rd_api_reply_list. Takes arr. */
+int rd_api_reply(struct st_httpd_req *req, const char *missing, int64_t id,
+		 const char *base, const struct rd_api_page *pg, int64_t total,
+		 json_t *arr);
 /* Step a count(*) statement. */
 int rd_api_count_of(struct st_store *s, sqlite3_stmt *st, int64_t *out,
 		    struct st_error *err);

@@ -362,15 +362,8 @@ static int covers(struct st_httpd_req *req, const char *id_s)
 	sqlite3_reset(st);
 	if ((rc = rd_step_error(s, rc, &req->err)) < 0)
 		goto out;
-	if (id_s) {
-		if (!json_array_size(arr))
-			rc = st_error_set(&req->err, ST_ENOTFOUND,
-					  "no cover %lld", (long long)id);
-		else
-			rc = st_httpd_json(req, 200, json_array_get(arr, 0));
-		goto out;
-	}
-	rc = rd_api_reply_list(req, base.buf, &pg, total, arr);
+	rc = rd_api_reply(req, id_s ? "no cover" : NULL, id, base.buf, &pg, total,
+			  arr);
 	arr = NULL;
 out:
 	json_decref(arr);

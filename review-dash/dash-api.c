@@ -219,6 +219,23 @@ int rd_api_reply_list(struct st_httpd_req *req, const char *base,
 	return rc;
 }
 
+int rd_api_reply(struct st_httpd_req *req, const char *missing, int64_t id,
+		 const char *base, const struct rd_api_page *pg, int64_t total,
+		 json_t *arr)
+{
+	int rc;
+
+	if (!missing)
+		return rd_api_reply_list(req, base, pg, total, arr);
+	if (!json_array_size(arr))
+		rc = st_error_set(&req->err, ST_ENOTFOUND, "%s %lld", missing,
+				  (long long)id);
+	else
+		rc = st_httpd_json(req, 200, json_array_get(arr, 0));
+	json_decref(arr);
+	return rc;
+}
+
 int rd_api_count_of(struct st_store *s, sqlite3_stmt *st, int64_t *out,
 		    struct st_error *err)
 {
@@ -293,15 +310,8 @@ static int projects(struct st_httpd_req *req, const char *id_s)
 	sqlite3_reset(st);
 	if ((rc = rd_step_error(s, rc, &req->err)) < 0)
 		goto out;
-	if (id_s) {
-		if (!json_array_size(arr))
-			rc = st_error_set(&req->err, ST_ENOTFOUND,
-					  "no project %lld", (long long)id);
-		else
-			rc = st_httpd_json(req, 200, json_array_get(arr, 0));
-		goto out;
-	}
-	rc = rd_api_reply_list(req, base.buf, &pg, total, arr);
+	rc = rd_api_reply(req, id_s ? "no project" : NULL, id, base.buf, &pg, total,
+			  arr);
 	arr = NULL;
 out:
 	json_decref(arr);
@@ -393,15 +403,8 @@ static int people_or_users(struct st_httpd_req *req, const char *id_s,
 	sqlite3_reset(st);
 	if ((rc = rd_step_error(s, rc, &req->err)) < 0)
 		goto out;
-	if (id_s) {
-		if (!json_array_size(arr))
-			rc = st_error_set(&req->err, ST_ENOTFOUND,
-					  "no such id %lld", (long long)id);
-		else
-			rc = st_httpd_json(req, 200, json_array_get(arr, 0));
-		goto out;
-	}
-	rc = rd_api_reply_list(req, base.buf, &pg, total, arr);
+	rc = rd_api_reply(req, id_s ? "no such id" : NULL, id, base.buf, &pg, total,
+			  arr);
 	arr = NULL;
 out:
 	json_decref(arr);

@@ -232,6 +232,10 @@ get "/api/1.2/bundles/?order=name&project=xen-devel"
 body_json "j == []"
 get /api/1.2/projects/1/
 body_json "j['name'] == 'xen-devel'"
+for p in projects covers series people users; do
+	get "/api/1.2/$p/999999/"
+	expect_code 404 "no $p 999999"
+done
 
 # ---- REST API writes ----
 api_patch() { # TOKEN DATA [CONTENT-TYPE]
