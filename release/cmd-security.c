@@ -5,8 +5,8 @@
 #include "common/util.h"
 #include "release/advisory.h"
 #include "release/seccheck.h"
-#include "release/secmatch.h"
 #include "release/secissue.h"
+#include "release/secmatch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +73,8 @@ static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
 	memset(o, 0, sizeof(*o));
 	o->f.public_date = -1;
 	st_opt_reset();
-	while ((c = getopt_long(argc, argv, ST_COMMON_SHORT_OPTIONS_ANY_ORDER "j", opts,
+	while ((c = getopt_long(argc, argv,
+				ST_COMMON_SHORT_OPTIONS_ANY_ORDER "j", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -131,13 +132,12 @@ static int parse_opts(int argc, char **argv, struct st_ctx *ctx,
 	return 0;
 }
 
-static int need_number(struct st_ctx *ctx, int argc, char **argv,
-		       int64_t *n)
+static int need_number(struct st_ctx *ctx, int argc, char **argv, int64_t *n)
 {
 	if (optind + 1 != argc)
 		return st_ctx_usage_error(ctx, usage, "expected one number");
-	if (st_parse_int64(n, argv[optind], 1, INT64_MAX, "number",
-			   &ctx->err) < 0)
+	if (st_parse_int64(n, argv[optind], 1, INT64_MAX, "number", &ctx->err) <
+	    0)
 		return st_ctx_usage_error(ctx, usage, "%s", ctx->err.msg);
 	return 0;
 }
@@ -163,8 +163,8 @@ static int cmd_issue(int argc, char **argv, struct st_ctx *ctx)
 	rc = parse_opts(argc - 1, argv + 1, ctx, &o);
 	if (rc)
 		return rc > 0 ? 0 : rc;
-	if (strcmp(sub, "add") && strcmp(sub, "update") && strcmp(sub, "list") &&
-	    strcmp(sub, "show"))
+	if (strcmp(sub, "add") && strcmp(sub, "update") &&
+	    strcmp(sub, "list") && strcmp(sub, "show"))
 		return st_ctx_usage_error(ctx, usage,
 					  "unknown issue subcommand '%s'", sub);
 	if ((!strcmp(sub, "update") || !strcmp(sub, "show")) &&
@@ -308,83 +308,124 @@ static int cmd_match(int argc, char **argv, struct st_ctx *ctx,
 	return 0;
 }
 
-int cmd_security(int argc, char **argv, struct st_ctx *ctx)
+/* The options of a subcommand other than issue; 1 after --help. */
+static int sub_opts(int argc, char **argv, struct st_ctx *ctx,
+		    struct sec_opts *o)
 {
-	const char *sub = argc > 1 ? argv[1] : "";
+	int rc = parse_opts(argc, argv, ctx, o);
+
+	if (rc == 0 && o->build && strcmp(argv[0], "check"))
+		rc = st_ctx_usage_error(ctx, usage,
+					"--build is for 'security check'");
+	return rc;
+}
+
+static int sec_import(int argc, char **argv, struct st_ctx *ctx)
+{
 	struct sec_opts o;
+	struct st_store *s;
+	int rc = sub_opts(argc, argv, ctx, &o), count;
+
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	if (optind + 1 != argc)
+		return st_ctx_usage_error(ctx, usage, "import needs one DIR");
+	s = st_ctx_store(ctx, false);
+	if (!s)
+		return ctx->err.code;
+	rc = rel_advisory_import(s, argv[optind], &count, &ctx->err);
+	if (rc == 0)
+		printf("imported %d advisories from '%s'\n", count,
+		       argv[optind]);
+	return rc;
+}
+
+static int sec_check(int argc, char **argv, struct st_ctx *ctx)
+{
+	struct sec_opts o;
+	struct rel_seccheck_opts so;
 	struct st_store *s;
 	json_t *out = NULL;
 	int64_t n = 0;
-	int rc, count, failed;
+	int rc = sub_opts(argc, argv, ctx, &o), failed;
 
-	if (!strcmp(sub, "-h") || !strcmp(sub, "--help"))
-		return st_opt_help(usage);
-	if (!strcmp(sub, "issue"))
-		return cmd_issue(argc - 1, argv + 1, ctx);
-	if (strcmp(sub, "import") && strcmp(sub, "list") &&
-	    strcmp(sub, "show") && strcmp(sub, "check") && strcmp(sub, "match"))
-		return st_ctx_usage_error(ctx, usage, "unknown subcommand '%s'",
-					  sub);
-	rc = parse_opts(argc - 1, argv + 1, ctx, &o);
 	if (rc)
 		return rc > 0 ? 0 : rc;
-	argc--;
-	argv++;
-	if (o.build && strcmp(sub, "check"))
-		return st_ctx_usage_error(ctx, usage,
-					  "--build is for 'security check'");
-	if (!strcmp(sub, "import")) {
-		if (optind + 1 != argc)
-			return st_ctx_usage_error(ctx, usage,
-						  "import needs one DIR");
-		s = st_ctx_store(ctx, false);
-		if (!s)
-			return ctx->err.code;
-		rc = rel_advisory_import(s, argv[optind], &count, &ctx->err);
-		if (rc == 0)
-			printf("imported %d advisories from '%s'\n", count,
-			       argv[optind]);
-		return rc;
-	}
-	if (!strcmp(sub, "match"))
-		return cmd_match(argc, argv, ctx, &o);
-	if (strcmp(sub, "list") && need_number(ctx, argc, argv, &n) < 0)
+	if (need_number(ctx, argc, argv, &n) < 0)
 		return ST_EUSAGE;
-	s = st_ctx_store(ctx, strcmp(sub, "check") != 0);
+	s = st_ctx_store(ctx, false);
 	if (!s)
 		return ctx->err.code;
-	if (!strcmp(sub, "check")) {
-		struct rel_seccheck_opts so = {.build = o.build};
-
-		rc = rel_seccheck_run(s, ctx->config, n, &so, &out, &failed,
-				      &ctx->err);
-		if (rc < 0)
-			return rc;
-		print_check(out, o.json);
-		json_decref(out);
-		return failed ? 1 : 0;
-	}
-	rc = !strcmp(sub, "list") ? rel_advisory_list(s, &out, &ctx->err)
-				  : rel_advisory_get(s, n, &out, &ctx->err);
+	so = (struct rel_seccheck_opts){.build = o.build};
+	rc = rel_seccheck_run(s, ctx->config, n, &so, &out, &failed, &ctx->err);
 	if (rc < 0)
 		return rc;
-	if (o.json || n) {
+	print_check(out, o.json);
+	json_decref(out);
+	return failed ? 1 : 0;
+}
+
+/* list (no number) and show N. */
+static int sec_list(int argc, char **argv, struct st_ctx *ctx)
+{
+	bool show = !strcmp(argv[0], "show");
+	struct sec_opts o;
+	struct st_store *s;
+	json_t *out = NULL, *v;
+	int64_t n = 0;
+	size_t i;
+	int rc = sub_opts(argc, argv, ctx, &o);
+
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	if (show && need_number(ctx, argc, argv, &n) < 0)
+		return ST_EUSAGE;
+	if (!show && optind != argc)
+		return st_ctx_usage_error(ctx, usage, "list takes no operand");
+	s = st_ctx_store(ctx, true);
+	if (!s)
+		return ctx->err.code;
+	rc = show ? rel_advisory_get(s, n, &out, &ctx->err)
+		  : rel_advisory_list(s, &out, &ctx->err);
+	if (rc < 0)
+		return rc;
+	if (o.json || show) {
 		st_json_print(stdout, out, 1);
-	} else {
-		size_t i;
-		json_t *v;
+		json_decref(out);
+		return 0;
+	}
+	json_array_foreach(out, i, v)
+	{
+		const char *t = json_string_value(json_object_get(v, "title"));
 
-		json_array_foreach(out, i, v)
-		{
-			const char *t =
-				json_string_value(json_object_get(v, "title"));
-
-			printf("XSA-%lld %s\n",
-			       (long long)json_integer_value(
-				       json_object_get(v, "number")),
-			       t ? t : "");
-		}
+		printf("XSA-%lld %s\n",
+		       (long long)json_integer_value(
+			       json_object_get(v, "number")),
+		       t ? t : "");
 	}
 	json_decref(out);
 	return 0;
+}
+
+static int sec_match(int argc, char **argv, struct st_ctx *ctx)
+{
+	struct sec_opts o;
+	int rc = sub_opts(argc, argv, ctx, &o);
+
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	return cmd_match(argc, argv, ctx, &o);
+}
+
+/* Sorted by name. */
+static const struct st_subcommand subcommands[] = {
+	{"check", sec_check}, {"import", sec_import}, {"issue", cmd_issue},
+	{"list", sec_list},   {"match", sec_match},   {"show", sec_list},
+};
+
+int cmd_security(int argc, char **argv, struct st_ctx *ctx)
+{
+	return st_opt_dispatch(ctx, usage, subcommands,
+			       sizeof(subcommands) / sizeof(subcommands[0]),
+			       argc, argv);
 }
