@@ -68,9 +68,18 @@ const struct chk_kind *chk_kinds(size_t *n)
 
 const struct chk_kind *chk_kind_find(const char *name)
 {
+	return chk_kind_find_in(NULL, name);
+}
+
+const struct chk_kind *chk_kind_find_in(const struct chk_kind_set *extra,
+					const char *name)
+{
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(kinds[i].name, name))
 			return &kinds[i];
+	for (size_t i = 0; extra && i < extra->n; i++)
+		if (!strcmp(extra->v[i].name, name))
+			return &extra->v[i];
 	return NULL;
 }
 
@@ -136,6 +145,13 @@ void chk_result_add_obj(struct chk_result *r, json_t *obj)
 int chk_check_load(struct chk_check **out, const struct st_config *config,
 		   const char *name, struct st_error *err)
 {
+	return chk_check_load_in(out, config, NULL, name, err);
+}
+
+int chk_check_load_in(struct chk_check **out, const struct st_config *config,
+		      const struct chk_kind_set *extra, const char *name,
+		      struct st_error *err)
+{
 	struct st_buf key = ST_BUF_INIT;
 	const struct chk_kind *kind;
 	char *kname = NULL;
@@ -151,7 +167,7 @@ int chk_check_load(struct chk_check **out, const struct st_config *config,
 				  name);
 		goto out;
 	}
-	kind = chk_kind_find(kname);
+	kind = chk_kind_find_in(extra, kname);
 	if (!kind) {
 		rc = st_error_set(err, ST_EINVALID,
 				  "check '%s': unknown kind '%s'", name, kname);

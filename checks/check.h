@@ -96,10 +96,30 @@ const struct chk_kind *chk_kinds(size_t *n);
 const struct chk_kind *chk_kind_find(const char *name);
 
 /*
- * Load check name from config: its kind is check.NAME.kind. ST_ENOTFOUND
- * when no such section or no kind, ST_EINVALID for an unknown kind.
- * Caller owns *out; free with chk_check_free (NULL is a no-op).
+ * Kinds beyond the built-in ones: those of components above checks (the
+ * release rules, advisory coverage), which this library cannot link.
+ * The command that runs checks passes them in; NULL for none.
  */
+struct chk_kind_set {
+	const struct chk_kind *v;
+	size_t n;
+};
+
+/* The kind called name among the built-in ones and extra, or NULL. */
+const struct chk_kind *chk_kind_find_in(const struct chk_kind_set *extra,
+					const char *name);
+
+/*
+ * Load check name from config: its kind is check.NAME.kind, one of the
+ * built-in kinds or of extra (may be NULL). ST_ENOTFOUND when no such
+ * section or no kind, ST_EINVALID for an unknown kind. Caller owns *out;
+ * free with chk_check_free (NULL is a no-op).
+ */
+int chk_check_load_in(struct chk_check **out, const struct st_config *config,
+		      const struct chk_kind_set *extra, const char *name,
+		      struct st_error *err);
+
+/* chk_check_load_in with the built-in kinds only. */
 int chk_check_load(struct chk_check **out, const struct st_config *config,
 		   const char *name, struct st_error *err);
 void chk_check_free(struct chk_check *c);

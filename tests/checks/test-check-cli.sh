@@ -41,7 +41,7 @@ expect_out "lag                  branch-lag"
 expect_out "x<y&z"
 run check list --kinds --json
 expect_rc 0 "list --kinds"
-expect_json "[k['kind'] for k in j] == ['applies', 'badge', 'branch-lag', 'build', 'https']"
+expect_json "[k['kind'] for k in j] == ['applies', 'badge', 'branch-lag', 'build', 'https', 'advisory-coverage', 'release-rules']"
 
 # Four days after the first waiting commit: warn (warn-days 2, fail 7).
 export STEWARD_NOW=$((DAY0 + 5 * 86400))

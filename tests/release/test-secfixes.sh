@@ -63,6 +63,12 @@ cat >steward.conf <<EOC
 	path = xen
 	branch = master
 	branch = stable-4.20
+[check "xsa-420"]
+	kind = advisory-coverage
+	version = 4.20
+[check "rel-420"]
+	kind = release-rules
+	version = 4.20.0
 EOC
 sec="[f for f in j['findings'] if f['rule'] == 'security-fixes']"
 
@@ -90,6 +96,12 @@ expect_out "FAIL security-fixes: XSA-1 is missing on branch stable-4.20 of tree 
 expect_out "why: every published security fix"
 run release status 4.20 --json
 expect_json "'security-fixes' in j['checks']['failed']"
+# The same, as checks of the check framework, with history.
+run check run xsa-420 rel-420 --json
+expect_rc 1 "coverage and release checks fail"
+expect_json "[(r['name'], r['status']) for r in j] == [('xsa-420', 'fail'), ('rel-420', 'fail')]"
+expect_json "sorted((d['advisory'], d['state']) for d in j[0]['details']) == [(1, 'missing'), (3, 'partial'), (4, 'prerequisite-missing')]"
+expect_json "'security-fixes' in [d['rule'] for d in j[1]['details']]"
 
 # Everything applied (XSA-2 is for 4.19 and does not count).
 git -C xen checkout -q stable-4.20
@@ -99,6 +111,11 @@ run trees sync
 expect_rc 0 "trees sync again"
 run release check 4.20.0 --json
 expect_json "[(f['status'], f['message']) for f in $sec] == [('pass', 'the fixes of 3 advisories for 4.20 are all present')]"
+run check run xsa-420 --json
+expect_rc 0 "coverage check passes"
+expect_json "j[0]['status'] == 'pass' and j[0]['score'] == 10"
+run check history xsa-420 --json
+expect_json "[r['status'] for r in j] == ['pass', 'fail']"
 run release check 4.19.0 --repo xen --ref stable-4.20 --json
 expect_json "[f['status'] for f in $sec] == ['fail'] and 'not indexed' in $sec[0]['message']"
 # A rule limited to another tree has nothing to check; the branch loses

@@ -1,8 +1,13 @@
-/* cmd-check.c: `steward check list|run|history|badge`. */
+/*
+ * cmd-check.c: `steward check list|run|history|badge`. It lives in ci/,
+ * above every component, because the kinds of release/ (release rules,
+ * advisory coverage) join the built-in ones here.
+ */
 #include "commands.h"
 
 #include "checks/check.h"
 #include "checks/svgbadge.h"
+#include "release/checkkinds.h"
 
 #include "common/buf.h"
 #include "common/json.h"
@@ -156,15 +161,19 @@ static int check_list(int argc, char **argv, struct st_ctx *ctx)
 		goto out;
 	}
 	if (o.kinds) {
-		size_t nk;
+		const struct chk_kind_set *x = rel_check_kinds();
+		size_t nk, nall;
 		const struct chk_kind *k = chk_kinds(&nk);
 
-		for (i = 0; i < nk; i++) {
+		nall = nk + x->n;
+		for (i = 0; i < nall; i++) {
+			const struct chk_kind *ki =
+				i < nk ? &k[i] : &x->v[i - nk];
 			json_t *e = json_object();
 
-			st_json_set_str(e, "kind", k[i].name);
-			st_json_set_str(e, "summary", k[i].summary);
-			st_json_set_str(e, "documentation", k[i].documentation);
+			st_json_set_str(e, "kind", ki->name);
+			st_json_set_str(e, "summary", ki->summary);
+			st_json_set_str(e, "documentation", ki->documentation);
 			json_array_append_new(out, e);
 		}
 	} else {
@@ -176,8 +185,9 @@ static int check_list(int argc, char **argv, struct st_ctx *ctx)
 			json_t *e = json_object();
 
 			st_json_set_str(e, "name", json_string_value(n));
-			if (chk_check_load(&c, ctx->config,
-					   json_string_value(n), &err) < 0) {
+			if (chk_check_load_in(&c, ctx->config,
+					      rel_check_kinds(),
+					      json_string_value(n), &err) < 0) {
 				st_json_set_str(e, "kind", NULL);
 				st_json_set_str(e, "error", err.msg);
 			} else {
@@ -276,8 +286,8 @@ static int check_run(int argc, char **argv, struct st_ctx *ctx)
 	{
 		struct chk_check *c = NULL;
 
-		rc = chk_check_load(&c, ctx->config, json_string_value(n),
-				    &ctx->err);
+		rc = chk_check_load_in(&c, ctx->config, rel_check_kinds(),
+				       json_string_value(n), &ctx->err);
 		chk_check_free(c);
 		if (rc < 0)
 			goto out;
@@ -294,7 +304,8 @@ static int check_run(int argc, char **argv, struct st_ctx *ctx)
 		struct chk_check *c = NULL;
 		struct chk_result r;
 
-		chk_check_load(&c, ctx->config, json_string_value(n), NULL);
+		chk_check_load_in(&c, ctx->config, rel_check_kinds(),
+				  json_string_value(n), NULL);
 		c->export_path = o.export_path;
 		chk_run(&r, c);
 		if (r.status == CHK_FAIL || r.status == CHK_ERROR)
