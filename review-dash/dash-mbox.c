@@ -7,30 +7,24 @@
 #include "common/util.h"
 #include "common/xalloc.h"
 #include "dash-priv.h"
+#include "review-dash/rawmail.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
-
-#define RAW_MAX (64 * 1024 * 1024)
 
 /* The header block of the stored raw message, decompressed. */
 static int raw_headers(struct st_buf *out, const void *z, size_t zlen,
 		       int64_t raw_size, struct st_error *err)
 {
-	uLongf n = (uLongf)raw_size;
 	char *raw;
 	const char *end;
+	size_t n;
+	int rc;
 
-	if (raw_size <= 0 || raw_size > RAW_MAX)
-		return st_error_set(err, ST_EINVALID, "bad raw size");
-	raw = st_xmalloc((size_t)raw_size + 1);
-	if (uncompress((Bytef *)raw, &n, z, (uLong)zlen) != Z_OK) {
-		free(raw);
-		return st_error_set(err, ST_EINVALID,
-				    "cannot decompress a stored message");
-	}
-	raw[n] = '\0';
+	rc = rd_rawmail_decompress(z, zlen, raw_size, &raw, err);
+	if (rc < 0)
+		return rc;
+	n = (size_t)raw_size;
 	end = strstr(raw, "\n\n");
 	if (!end) {
 		const char *crlf = strstr(raw, "\r\n\r\n");

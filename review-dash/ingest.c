@@ -14,6 +14,7 @@
 #include "review-dash/mailstore.h"
 #include "review-dash/match.h"
 #include "review-dash/message.h"
+#include "review-dash/rawmail.h"
 #include "review-dash/source.h"
 
 #include <limits.h>
@@ -22,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define DEFAULT_BATCH 512
 #define MAX_THREADS 16
@@ -158,60 +158,32 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-/*
- * Compress raw as compress2() at level 1 would, byte for byte, but with
- * the parser's own stream: setting one up costs a few hundred KiB of
- * allocation and clearing, more than deflating a typical message.
- */
-static bool compress_raw(z_stream *z, bool *ready, struct item *it)
+static void parse_item(struct item *it, struct rd_rawmail **rm)
 {
-	uLong bound = compressBound(it->len);
+	struct st_error err = ST_ERROR_INIT;
 
-	if (it->len > UINT_MAX || bound > UINT_MAX)
-		return false;
-	if (!*ready) {
-		memset(z, 0, sizeof(*z));
-		if (deflateInit(z, 1) != Z_OK)
-			return false;
-		*ready = true;
-	} else if (deflateReset(z) != Z_OK) {
-		return false;
-	}
-	it->zraw = st_xmalloc(bound);
-	z->next_in = (Bytef *)it->raw;
-	z->avail_in = (uInt)it->len;
-	z->next_out = it->zraw;
-	z->avail_out = (uInt)bound;
-	if (deflate(z, Z_FINISH) != Z_STREAM_END)
-		return false;
-	it->zlen = z->total_out;
-	return true;
-}
-
-static void parse_item(struct item *it, z_stream *z, bool *zready)
-{
 	if (rd_message_parse(&it->msg, it->raw, it->len, &it->err) < 0) {
 		it->msg = NULL;
 		return;
 	}
 	if (it->event != RD_SOURCE_MESSAGE)
 		return;
-	/* Level 1: raw mail compresses about 3:1 at a fraction of the
-	 * default level's cost, and this runs for every message. */
-	if (!compress_raw(z, zready, it)) {
-		free(it->zraw);
-		it->zraw = NULL;
+	/* Made once per parser thread, on its first message. */
+	if (!*rm)
+		*rm = rd_rawmail_new();
+	if (!*rm || rd_rawmail_compress(*rm, it->raw, it->len, &it->zraw,
+					&it->zlen, &err) < 0) {
 		rd_message_free(it->msg);
 		it->msg = NULL;
 		st_error_set(&it->err, ST_ERROR, "cannot compress message");
 	}
+	st_error_clear(&err);
 }
 
 static void *parser_main(void *arg)
 {
 	struct pipeline *p = arg;
-	z_stream z;
-	bool zready = false;
+	struct rd_rawmail *rm = NULL;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -228,14 +200,13 @@ static void *parser_main(void *arg)
 		b->claimed = true;
 		pthread_mutex_unlock(&p->mu);
 		for (size_t i = 0; i < b->n; i++)
-			parse_item(&b->items[i], &z, &zready);
+			parse_item(&b->items[i], &rm);
 		pthread_mutex_lock(&p->mu);
 		b->parsed = true;
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
-	if (zready)
-		deflateEnd(&z);
+	rd_rawmail_free(rm);
 	return NULL;
 }
 

@@ -38,7 +38,7 @@ enum rd_mailstore_result {
 
 /*
  * Store m for list_id (0: no list). zraw/zlen are the raw bytes
- * compressed with zlib (compress2), raw_len their real size.
+ * compressed by rd_rawmail_compress (rawmail.h), raw_len their real size.
  * Returns an rd_mailstore_result or a negative error.
  */
 int rd_mailstore_add(struct rd_mailstore *ms, int64_t list_id,
