@@ -31,7 +31,8 @@ static const char sql_person_upsert[] =
 	"RETURNING id";
 static const char sql_person_get[] = "SELECT id FROM people WHERE email = ?";
 static const char sql_person_add[] =
-	"INSERT INTO people(email, name) VALUES (?1, ?2) RETURNING id";
+	"INSERT INTO people(email, name) VALUES (?1, ?2) "
+	"ON CONFLICT(email) DO NOTHING RETURNING id";
 /* The row is written whole, parent and thread included: updating a row
  * afterwards rewrites its raw message and body. Its id is the one SQLite
  * would choose, taken beforehand so a thread root can name itself. */
@@ -222,9 +223,16 @@ int rd_mailstore_list_id(struct st_store *s, const char *name,
 	return rc;
 }
 
-int rd_mailstore_person_id(struct rd_mailstore *ms, const char *email,
-			   const char *name, int64_t *out,
-			   struct st_error *err)
+/*
+ * The id of the person with address email. rename: name is from a From
+ * header and replaces the stored one. Otherwise it is a trailer's free
+ * text (quoted, pasted, sometimes still MIME-encoded): it names a new
+ * person but never renames one, and is cached as no name so that the
+ * next From header still sets it.
+ */
+static int person_id(struct rd_mailstore *ms, const char *email,
+		     const char *name, bool rename, int64_t *out,
+		     struct st_error *err)
 {
 	struct st_store *s = ms->s;
 	struct person *p;
@@ -238,11 +246,11 @@ int rd_mailstore_person_id(struct rd_mailstore *ms, const char *email,
 		name = "";
 	p = person_slot(ms, email);
 	/* Known, and no new name to record: nothing to write. */
-	if (p->email && (!*name || !strcmp(p->name, name))) {
+	if (p->email && (!rename || !*name || !strcmp(p->name, name))) {
 		*out = p->id;
 		return 0;
 	}
-	st = st_store_stmt(s, sql_person_upsert, err);
+	st = st_store_stmt(s, rename ? sql_person_upsert : sql_person_add, err);
 	if (!st)
 		return ST_ERROR;
 	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
@@ -251,7 +259,7 @@ int rd_mailstore_person_id(struct rd_mailstore *ms, const char *email,
 	if (rc < 0)
 		return rc;
 	if (!*out) {
-		/* The upsert's WHERE skipped an unchanged row: no RETURNING
+		/* The row was there and the upsert left it: no RETURNING
 		 * row. */
 		st = st_store_stmt(s, sql_person_get, err);
 		if (!st)
@@ -266,51 +274,15 @@ int rd_mailstore_person_id(struct rd_mailstore *ms, const char *email,
 		ms->npeople++;
 	}
 	free(p->name);
-	p->name = st_xstrdup(name);
+	p->name = st_xstrdup(rename ? name : "");
 	p->id = *out;
 	return 0;
 }
 
-/*
- * The id of a person named in a trailer. A trailer's name is free text in
- * a body (quoted, pasted, sometimes still MIME-encoded), so it names a
- * new person but never renames one a From header already named.
- */
-static int trailer_person_id(struct rd_mailstore *ms, const char *email,
-			     const char *name, int64_t *out,
-			     struct st_error *err)
+int rd_mailstore_person_id(struct rd_mailstore *ms, const char *email,
+			   const char *name, int64_t *out, struct st_error *err)
 {
-	struct person *p = person_slot(ms, email);
-	sqlite3_stmt *st;
-	int rc = 0;
-
-	if (p->email) {
-		*out = p->id;
-		return 0;
-	}
-	st = st_store_stmt(ms->s, sql_person_get, err);
-	if (!st)
-		return ST_ERROR;
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	*out = step_id(ms->s, st, &rc, err);
-	if (rc < 0)
-		return rc;
-	if (!*out) {
-		st = st_store_stmt(ms->s, sql_person_add, err);
-		if (!st)
-			return ST_ERROR;
-		sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
-		*out = step_id(ms->s, st, &rc, err);
-		if (rc < 0)
-			return rc;
-	}
-	/* Cached without a name, so the next From header still sets it. */
-	p->email = st_xstrdup(email);
-	p->name = st_xstrdup("");
-	p->id = *out;
-	ms->npeople++;
-	return 0;
+	return person_id(ms, email, name, true, out, err);
 }
 
 /* id and thread of the message with Message-ID msgid, or 0. */
@@ -479,8 +451,8 @@ static int add_trailers(struct rd_mailstore *ms, const struct rd_trailers *t,
 		if (replies && !is_review_kind(tr->kind))
 			continue;
 		if (tr->email) {
-			rc = trailer_person_id(ms, tr->email, tr->name,
-					       &person, err);
+			rc = person_id(ms, tr->email, tr->name, false, &person,
+				       err);
 			if (rc < 0)
 				return rc;
 		}
