@@ -886,9 +886,12 @@ static int name_of(struct st_store *s, const char *sql, int64_t id, char **out,
 	return rd_step_error(s, rc, err);
 }
 
-int rd_page_series_mbox(struct st_httpd_req *req)
+/* The mbox of the series or patch whose id is in the path: sql gives its
+ * name (for the file name), build its text. */
+static int page_mbox(struct st_httpd_req *req, const char *sql,
+		     int (*build)(struct st_store *, int64_t, struct st_buf *,
+				  struct st_error *))
 {
-	static const char sql[] = "SELECT name FROM series WHERE id = ?";
 	struct st_store *s = rd_dash_ro(req);
 	struct st_buf mbox = ST_BUF_INIT;
 	char *name = NULL;
@@ -898,7 +901,7 @@ int rd_page_series_mbox(struct st_httpd_req *req)
 	if (rc == 0)
 		rc = name_of(s, sql, id, &name, &req->err);
 	if (rc == 0)
-		rc = rd_mbox_series(s, id, &mbox, &req->err);
+		rc = build(s, id, &mbox, &req->err);
 	if (rc == 0)
 		rc = send_mbox(req, &mbox, id, name);
 	st_buf_release(&mbox);
@@ -906,24 +909,18 @@ int rd_page_series_mbox(struct st_httpd_req *req)
 	return rc;
 }
 
+int rd_page_series_mbox(struct st_httpd_req *req)
+{
+	static const char sql[] = "SELECT name FROM series WHERE id = ?";
+
+	return page_mbox(req, sql, rd_mbox_series);
+}
+
 int rd_page_patch_mbox(struct st_httpd_req *req)
 {
 	static const char sql[] = "SELECT name FROM patches WHERE id = ?";
-	struct st_store *s = rd_dash_ro(req);
-	struct st_buf mbox = ST_BUF_INIT;
-	char *name = NULL;
-	int64_t id;
-	int rc = rd_dash_id(&id, req->args[0], &req->err);
 
-	if (rc == 0)
-		rc = name_of(s, sql, id, &name, &req->err);
-	if (rc == 0)
-		rc = rd_mbox_patch(s, id, &mbox, &req->err);
-	if (rc == 0)
-		rc = send_mbox(req, &mbox, id, name);
-	st_buf_release(&mbox);
-	free(name);
-	return rc;
+	return page_mbox(req, sql, rd_mbox_patch);
 }
 
 /* Patchwork's /project/LIST/patch/MSGID/mbox/ (what git-pw fetches);
