@@ -1,11 +1,11 @@
 /* test-demodata.c: the generator's interface: counts, determinism,
  * bounds and refusals (the command and the git checks are in
  * test-demo-data.sh). */
+#include "checks/build.h"
 #include "ci/demodata.h"
 
 #include "common/buf.h"
 
-#include <dirent.h>
 #include <git2.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,31 +20,6 @@
 
 static char tmp[] = "/tmp/steward-demodata.XXXXXX";
 
-/* rm -rf path, without a shell. */
-static void rm_tree(const char *path)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-
-	if (lstat(path, &sb) < 0)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path))) {
-		while ((de = readdir(d))) {
-			struct st_buf sub = ST_BUF_INIT;
-
-			if (!strcmp(de->d_name, ".") ||
-			    !strcmp(de->d_name, ".."))
-				continue;
-			st_buf_addf(&sub, "%s/%s", path, de->d_name);
-			rm_tree(sub.buf);
-			st_buf_release(&sub);
-		}
-		closedir(d);
-	}
-	remove(path);
-}
-
 static int setup(void **state)
 {
 	git_libgit2_init();
@@ -53,7 +28,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	rm_tree(tmp);
+	chk_build_rmtree(tmp, NULL);
 	git_libgit2_shutdown();
 	return 0;
 }

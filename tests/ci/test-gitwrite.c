@@ -1,4 +1,5 @@
 /* test-gitwrite.c: commits written through the in-memory pack. */
+#include "checks/build.h"
 #include "ci/gitwrite.h"
 
 #include "common/buf.h"
@@ -18,31 +19,6 @@
 
 static char tmp[] = "/tmp/steward-gitwrite.XXXXXX";
 
-/* rm -rf path, without a shell. */
-static void rm_tree(const char *path)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-
-	if (lstat(path, &sb) < 0)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path))) {
-		while ((de = readdir(d))) {
-			struct st_buf sub = ST_BUF_INIT;
-
-			if (!strcmp(de->d_name, ".") ||
-			    !strcmp(de->d_name, ".."))
-				continue;
-			st_buf_addf(&sub, "%s/%s", path, de->d_name);
-			rm_tree(sub.buf);
-			st_buf_release(&sub);
-		}
-		closedir(d);
-	}
-	remove(path);
-}
-
 static int setup(void **state)
 {
 	git_libgit2_init();
@@ -51,7 +27,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	rm_tree(tmp);
+	chk_build_rmtree(tmp, NULL);
 	git_libgit2_shutdown();
 	return 0;
 }
