@@ -31,7 +31,7 @@ struct item {
 	char *raw;
 	size_t len;
 	char *pos;
-	int event;                /* RD_SOURCE_MESSAGE or _DELETE */
+	int event;                /* an rd_source_event */
 	struct rd_message *msg;   /* NULL when parsing failed */
 	struct st_error err;      /* why parsing failed */
 	unsigned char *zraw;      /* raw, compressed */
@@ -162,6 +162,11 @@ static void parse_item(struct item *it, struct rd_rawmail **rm)
 {
 	struct st_error err = ST_ERROR_INIT;
 
+	if (it->event == RD_SOURCE_TOO_BIG) {
+		st_error_set(&it->err, ST_ETOOBIG, "larger than %u bytes",
+			     RD_MESSAGE_MAX);
+		return;
+	}
 	if (rd_message_parse(&it->msg, it->raw, it->len, &it->err) < 0) {
 		it->msg = NULL;
 		return;

@@ -7,10 +7,8 @@
 #include "mbox.h"
 
 #include "common/buf.h"
-#include "common/log.h"
 #include "common/xalloc.h"
 
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +19,6 @@
 struct rd_mbox {
 	rd_mbox_read_fn fn;
 	void *data;
-	const char *name; /* for warnings */
 	char *buf;
 	size_t alloc;
 	size_t block;
@@ -39,12 +36,12 @@ struct rd_mbox {
 	size_t tail_len;    /* the bytes [done - tail_len, done) ... */
 	uint64_t tail_hash; /* ... hash to this */
 	size_t skipped;
-	struct st_buf out; /* the unescaped copy of a message */
+	struct st_buf out;  /* the unescaped copy of a message */
+	struct st_buf head; /* the first bytes of a message being skipped */
 };
 
 void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
-		 uint64_t start, size_t block, size_t max_message,
-		 const char *name)
+		 uint64_t start, size_t block, size_t max_message)
 {
 	struct rd_mbox *m = st_xcalloc(1, sizeof(*m));
 
@@ -52,10 +49,10 @@ void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
 	m->data = data;
 	m->block = block ? block : DEFAULT_BLOCK;
 	m->max = max_message ? max_message : DEFAULT_MAX;
-	m->name = name;
 	m->base = start;
 	m->done = start;
 	st_buf_init(&m->out, 0);
+	st_buf_init(&m->head, 0);
 	*out = m;
 }
 
@@ -65,6 +62,7 @@ void rd_mbox_free(struct rd_mbox *m)
 		return;
 	free(m->buf);
 	st_buf_release(&m->out);
+	st_buf_release(&m->head);
 	free(m);
 }
 
@@ -155,14 +153,28 @@ static void deliver(struct rd_mbox *m, size_t s, size_t e, const char **raw,
 	*len = m->out.len;
 }
 
-static void report_skip(struct rd_mbox *m)
+/* Start dropping the current message, keeping its first bytes so that
+ * the caller can say which message it was. */
+static void start_skip(struct rd_mbox *m)
+{
+	size_t n = m->hi - m->ms;
+
+	m->skipping = true;
+	st_buf_reset(&m->head);
+	st_buf_add(&m->head, m->buf + m->ms,
+		   n < RD_MBOX_HEAD ? n : RD_MBOX_HEAD);
+}
+
+/* The skipped message is behind us: hand over what was kept of it. */
+static int report_skip(struct rd_mbox *m, const char **raw, size_t *len,
+		       uint64_t *offset)
 {
 	m->skipping = false;
 	m->skipped++;
-	st_log(ST_LOG_WARN,
-	       "skipping the message at byte %" PRIu64
-	       " of '%s': larger than %zu bytes",
-	       m->msg_off, m->name, m->max);
+	*raw = m->head.buf;
+	*len = m->head.len;
+	*offset = m->msg_off;
+	return 2;
 }
 
 /* Read one more block, keeping buf[lo..hi) (moved to the front). */
@@ -218,8 +230,8 @@ static int start_message(struct rd_mbox *m)
 		if (!nl && !m->eof && avail <= m->max + 8)
 			return 1;
 		if (!nl && !m->eof) {
-			m->skipping = true;
 			m->ms = m->lo + 5;
+			start_skip(m);
 		} else {
 			m->ms = nl ? (size_t)(nl - m->buf) + 1 : m->hi;
 		}
@@ -271,17 +283,15 @@ int rd_mbox_next(struct rd_mbox *m, const char **raw, size_t *len,
 			m->lo = p + 1;
 			m->have_ms = false;
 			m->done = m->base + m->lo;
-			if (m->skipping) {
-				report_skip(m);
-				continue;
-			}
+			if (m->skipping)
+				return report_skip(m, raw, len, offset);
 			if (end <= ms)
 				continue;
 			if (m->base + end - m->msg_off > m->max) {
 				/* Whole in the buffer but too big all the same:
 				 * the same answer whatever the block size. */
-				report_skip(m);
-				continue;
+				start_skip(m);
+				return report_skip(m, raw, len, offset);
 			}
 			deliver(m, ms, end, raw, len);
 			*offset = m->msg_off;
@@ -291,7 +301,7 @@ int rd_mbox_next(struct rd_mbox *m, const char **raw, size_t *len,
 		/* Skip only when the message (From line included) is sure to
 		 * pass max: its end is at most 6 bytes before hi. */
 		if (!m->skipping && m->base + m->hi - m->msg_off > m->max + 8)
-			m->skipping = true;
+			start_skip(m);
 		rc = fill(m, err);
 		if (rc < 0)
 			return rc;
@@ -326,8 +336,12 @@ int rd_mbox_split(const char *p, size_t len, size_t block, size_t max_message,
 	uint64_t off;
 	int rc;
 
-	rd_mbox_new(&m, mem_read, &r, 0, block, max_message, "memory");
-	while ((rc = rd_mbox_next(m, &raw, &n, &off, NULL)) == 1) {
+	rd_mbox_new(&m, mem_read, &r, 0, block, max_message);
+	while ((rc = rd_mbox_next(m, &raw, &n, &off, NULL)) > 0) {
+		if (rc == 2) {
+			rc = 0; /* too big: not a message */
+			continue;
+		}
 		rc = fn(data, raw, n, off);
 		if (rc)
 			break;

@@ -9,8 +9,8 @@
  * "From " starts with a message all the same.
  *
  * Memory stays bounded by max_message plus one block, whatever the size
- * of the stream: a larger message is skipped with a warning naming its
- * byte offset.
+ * of the stream: a larger message is dropped, and reported with its byte
+ * offset and first bytes.
  */
 #ifndef STEWARD_REVIEW_MBOX_H
 #define STEWARD_REVIEW_MBOX_H
@@ -34,19 +34,17 @@ typedef ssize_t (*rd_mbox_read_fn)(void *data, char *buf, size_t len,
  * A splitter over the stream read by fn, whose first byte is at offset
  * start of the whole stream (so offsets stay those of the file after a
  * resume). block is the read size (0: 4 MiB), max_message the largest
- * message returned (0: 64 MiB), name what warnings call the stream
- * (borrowed for the splitter's life). Caller owns *out; free with
- * rd_mbox_free.
+ * message returned (0: 64 MiB). Caller owns *out; free with rd_mbox_free.
  */
 void rd_mbox_new(struct rd_mbox **out, rd_mbox_read_fn fn, void *data,
-		 uint64_t start, size_t block, size_t max_message,
-		 const char *name);
+		 uint64_t start, size_t block, size_t max_message);
 
 /*
  * The next message: returns 1 with *raw, *len (borrowed until the next
  * call) and *offset, the stream offset of its "From " line (or of its
- * first byte when it has none); 0 at the end; or the read callback's
- * error.
+ * first byte when it has none); 2 when the message there was larger than
+ * max_message and was dropped, with its first bytes (at most RD_MBOX_HEAD)
+ * in *raw and *len; 0 at the end; or the read callback's error.
  */
 int rd_mbox_next(struct rd_mbox *m, const char **raw, size_t *len,
 		 uint64_t *offset, struct st_error *err);
@@ -54,6 +52,9 @@ int rd_mbox_next(struct rd_mbox *m, const char **raw, size_t *len,
 /* The stream offset just after the last message returned (the start of
  * the next "From " line, or the end of the stream). */
 uint64_t rd_mbox_offset(const struct rd_mbox *m);
+
+/* What rd_mbox_next keeps of a message it drops as too big. */
+#define RD_MBOX_HEAD 4096
 
 /* At most this many bytes before rd_mbox_offset are hashed. */
 #define RD_MBOX_TAIL 64

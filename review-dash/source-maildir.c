@@ -7,7 +7,6 @@
  */
 #include "source-impl.h"
 
-#include "common/log.h"
 #include "common/xalloc.h"
 
 #include <dirent.h>
@@ -148,6 +147,8 @@ static int read_file(struct st_buf *out, const char *path, size_t max,
 			break;
 		}
 		if (out->len + (size_t)n > max) {
+			/* What fits: the first bytes name the message. */
+			st_buf_add(out, chunk, max - out->len);
 			rc = ST_ETOOBIG;
 			break;
 		}
@@ -169,10 +170,11 @@ static int maildir_next(struct rd_source *s, const char **raw, size_t *len,
 		rc = read_file(&md->msg, e->path, s->max_message, err);
 		md->last = md->next - 1;
 		if (rc == ST_ETOOBIG) {
-			st_log(ST_LOG_WARN,
-			       "skipping '%s': larger than %zu bytes", e->path,
-			       s->max_message);
-			continue;
+			st_buf_addstr(&s->pos, e->path);
+			*raw = md->msg.buf;
+			*len = md->msg.len < RD_SOURCE_HEAD ? md->msg.len
+							    : RD_SOURCE_HEAD;
+			return RD_SOURCE_TOO_BIG;
 		}
 		if (rc == ST_ERROR && access(e->path, F_OK) != 0) {
 			/* Moved or deleted by a mail client meanwhile. */

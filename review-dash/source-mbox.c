@@ -501,7 +501,7 @@ ready:
 		ms->tok_tail_len = 0;
 		ms->tok_tail_hash = rd_mbox_hash("", 0);
 	}
-	rd_mbox_new(&ms->m, src_read, ms, off, 0, s->max_message, s->uri);
+	rd_mbox_new(&ms->m, src_read, ms, off, 0, s->max_message);
 	return 0;
 }
 
@@ -534,31 +534,30 @@ out:
 	return rc;
 }
 
-/* The whole stream as one message, skipped when too big. */
+/* The whole stream as one message; only its first bytes when too big. */
 static int next_single(struct rd_source *s, struct mbox_src *ms,
 		       const char **raw, size_t *len, struct st_error *err)
 {
 	char chunk[65536];
+	bool too_big = false;
 	ssize_t n;
-	int rc;
 
 	if (ms->single_done)
 		return RD_SOURCE_END;
 	ms->single_done = true;
-	for (;;) {
+	while (!too_big) {
 		n = src_read(ms, chunk, sizeof(chunk), err);
 		if (n < 0)
 			return (int)n;
 		if (n == 0)
 			break;
-		rc = st_buf_add(&ms->whole, chunk, (size_t)n);
-		if (rc < 0) {
-			st_log(ST_LOG_WARN,
-			       "skipping '%s': larger than %zu bytes", s->uri,
-			       s->max_message);
-			st_buf_release(&ms->whole);
-			return RD_SOURCE_END;
+		/* Past max_message the rest is never read. */
+		if ((size_t)n > s->max_message - ms->whole.len) {
+			n = (ssize_t)(s->max_message - ms->whole.len);
+			too_big = true;
 		}
+		if (st_buf_add(&ms->whole, chunk, (size_t)n) < 0)
+			too_big = true;
 	}
 	if (ms->whole.len == 0)
 		return RD_SOURCE_END;
@@ -570,7 +569,11 @@ static int next_single(struct rd_source *s, struct mbox_src *ms,
 	st_buf_addstr(&s->pos, "whole file");
 	*raw = ms->whole.buf;
 	*len = ms->whole.len;
-	return RD_SOURCE_MESSAGE;
+	if (!too_big)
+		return RD_SOURCE_MESSAGE;
+	if (*len > RD_SOURCE_HEAD)
+		*len = RD_SOURCE_HEAD;
+	return RD_SOURCE_TOO_BIG;
 }
 
 int source_mbox_next(struct rd_source *s, const char **raw, size_t *len,
@@ -587,7 +590,7 @@ int source_mbox_next(struct rd_source *s, const char **raw, size_t *len,
 		return rc;
 	st_buf_reset(&s->pos);
 	st_buf_addf(&s->pos, "byte %" PRIu64, off);
-	return RD_SOURCE_MESSAGE;
+	return rc == 2 ? RD_SOURCE_TOO_BIG : RD_SOURCE_MESSAGE;
 }
 
 void source_mbox_state(struct rd_source *s)

@@ -267,18 +267,14 @@ static int pi_next(struct rd_source *s, const char **raw, size_t *len,
 		git_oid_tostr(hex, sizeof(hex), &oid);
 		if (!pi->blob)
 			continue;
-		if ((size_t)git_blob_rawsize(pi->blob) > s->max_message) {
-			st_log(ST_LOG_WARN,
-			       "skipping the message of commit %s in '%s': "
-			       "larger than %zu bytes",
-			       hex, pi->root, s->max_message);
-			git_blob_free(pi->blob);
-			pi->blob = NULL;
-			continue;
-		}
 		st_buf_addf(&s->pos, "epoch %ld commit %s", epoch, hex);
 		*raw = git_blob_rawcontent(pi->blob);
 		*len = (size_t)git_blob_rawsize(pi->blob);
+		if (*len > s->max_message) {
+			if (*len > RD_SOURCE_HEAD)
+				*len = RD_SOURCE_HEAD;
+			return RD_SOURCE_TOO_BIG;
+		}
 		return event;
 	}
 	return RD_SOURCE_END;

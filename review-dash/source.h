@@ -23,13 +23,18 @@ enum rd_source_event {
 	RD_SOURCE_END = 0,     /* no more messages */
 	RD_SOURCE_MESSAGE = 1, /* raw holds one message */
 	RD_SOURCE_DELETE = 2,  /* public-inbox: raw holds a message to delete */
+	RD_SOURCE_TOO_BIG = 3, /* a message larger than max_message was
+				  dropped: raw holds its first bytes (at
+				  most RD_SOURCE_HEAD), to record it */
 };
 
+#define RD_SOURCE_HEAD 4096
+
 struct rd_source_opts {
-	const char *state;      /* resume token from the last run, or NULL */
+	const char *state;	/* resume token from the last run, or NULL */
 	const char *mirror_dir; /* where remote archives are mirrored */
-	size_t max_message;     /* larger messages are skipped with a warning */
-	long timeout_secs;      /* network: per-transfer timeout */
+	size_t max_message;	/* larger messages are RD_SOURCE_TOO_BIG */
+	long timeout_secs;	/* network: per-transfer timeout */
 };
 
 /*

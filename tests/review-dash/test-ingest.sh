@@ -96,6 +96,32 @@ expect_rc 0 "ingest d.mbox"
 [ "$(sqlite3 names.db "SELECT name FROM people WHERE email = 'bob@example.org'")" = "Борис Петров" ] \
 	&& pass || fail "author's name renamed by a trailer"
 
+# A message over the 64 MiB cap (one 100 MB line) is recorded as rejected
+# with its reason and first bytes; the run goes on to the next message,
+# and a second run neither reads nor records it again.
+python3 - big.mbox <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("From a@x Mon Jan  6 08:00:00 2025\nFrom: A <a@example.org>\n"
+            "Subject: huge\nMessage-ID: <huge@x>\n\n")
+    for _ in range(100):
+        f.write("x" * (1 << 20))
+    f.write("\n\nFrom a@x Mon Jan  6 08:00:00 2025\nFrom: A <a@example.org>\n"
+            "Subject: after the huge one\nMessage-ID: <after-huge@x>\n\nhi\n")
+PY
+printf '[core]\n\tdb = big.db\n' >big.conf
+run --config big.conf ingest --list big --json big.mbox
+expect_rc 0 "ingest a 100 MB line"
+expect_json "j['rejected'] == 1 and j['new'] == 1"
+[ "$(sqlite3 big.db "SELECT position, reason, substr(CAST(sample AS TEXT), 1, 23), length(sample) FROM rejected")" = \
+	"byte 0|larger than 67108864 bytes|From: A <a@example.org>|4096" ] && pass || fail "rejected row of the huge message"
+[ "$(sqlite3 big.db "SELECT count(*) FROM messages WHERE msgid = 'after-huge@x'")" = 1 ] \
+	&& pass || fail "message after the huge one"
+run --config big.conf ingest --list big --json big.mbox
+expect_rc 0 "ingest a 100 MB line again"
+expect_json "j['rejected'] == 0 and j['new'] == 0"
+rm -f big.mbox
+
 # Errors: a missing source is one clear line, and nothing is stored.
 run ingest --list x missing.mbox
 expect_rc 1 "missing source"

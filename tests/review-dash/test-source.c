@@ -474,28 +474,71 @@ static void test_resume_checks_tail(void **state)
 	st_buf_release(&b);
 }
 
+/* A message over max_message is not delivered but reported, with its
+ * first bytes, where it was, and a token that resumes past it. */
 static void test_oversize_skipped(void **state)
 {
+	static const char small[] = "From a@b x\nSubject: small\n\n1\n\n";
 	struct st_buf b = ST_BUF_INIT;
 	struct got g;
+	char pos[32], *saved;
 
-	st_buf_addstr(&b, "From a@b x\nSubject: small\n\n1\n\n"
-			  "From a@b x\nSubject: big\n\n");
+	st_buf_addstr(&b, small);
+	st_buf_addstr(&b, "From a@b x\nSubject: big\n\n");
 	for (int i = 0; i < 2000; i++)
 		st_buf_addstr(&b, "0123456789012345678901234567890123456789\n");
 	st_buf_addstr(&b, "\nFrom a@b x\nSubject: after\n\n3\n\n");
 	write_file(path_of("big.mbox"), "wb", b.buf, b.len);
 	assert_int_equal(collect(&g, path_of("big.mbox"), NULL, NULL, 1000, -1),
 			 0);
-	assert_int_equal(g.n, 2);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.event[0], RD_SOURCE_MESSAGE);
 	assert_string_equal(g.msg[0], "Subject: small\n\n1\n");
-	assert_string_equal(g.msg[1], "Subject: after\n\n3\n");
+	assert_int_equal(g.event[1], RD_SOURCE_TOO_BIG);
+	assert_int_equal(strncmp(g.msg[1], "Subject: big\n\n0123", 18), 0);
+	assert_true(g.len[1] > 0 && g.len[1] <= RD_SOURCE_HEAD);
+	snprintf(pos, sizeof(pos), "byte %zu", strlen(small));
+	assert_string_equal(g.pos[1], pos);
+	assert_int_equal(g.event[2], RD_SOURCE_MESSAGE);
+	assert_string_equal(g.msg[2], "Subject: after\n\n3\n");
+	/* Resuming after the big one gives the last one only. */
+	saved = strdup(g.state_after[1]);
 	got_release(&g);
-	/* The cap also holds for a single file. */
+	assert_int_equal(
+		collect(&g, path_of("big.mbox"), saved, NULL, 1000, -1), 0);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.msg[0], "Subject: after\n\n3\n");
+	free(saved);
+	got_release(&g);
+
+	/* The cap also holds for a single file, reported once. */
 	write_file(path_of("big.eml"), "wb", b.buf + 11, b.len - 11);
 	assert_int_equal(collect(&g, path_of("big.eml"), NULL, NULL, 1000, -1),
 			 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.event[0], RD_SOURCE_TOO_BIG);
+	assert_string_equal(g.pos[0], "whole file");
+	assert_int_equal(strncmp(g.msg[0], "Subject: small\n", 15), 0);
+	saved = strdup(g.state);
+	got_release(&g);
+	assert_int_equal(collect(&g, path_of("big.eml"), saved, NULL, 1000, -1),
+			 0);
 	assert_int_equal(g.n, 0);
+	free(saved);
+	got_release(&g);
+
+	/* And for a Maildir. */
+	assert_int_equal(mkdir(path_of("md"), 0700), 0);
+	assert_int_equal(mkdir(path_of("md/cur"), 0700), 0);
+	assert_int_equal(mkdir(path_of("md/new"), 0700), 0);
+	assert_int_equal(mkdir(path_of("md/tmp"), 0700), 0);
+	write_file(path_of("md/cur/1.M1.host:2,S"), "wb", b.buf + 11,
+		   b.len - 11);
+	assert_int_equal(collect(&g, path_of("md"), NULL, NULL, 1000, -1), 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.event[0], RD_SOURCE_TOO_BIG);
+	assert_non_null(strstr(g.pos[0], "md/cur/1.M1.host:2,S"));
+	assert_int_equal(strncmp(g.msg[0], "Subject: small\n", 15), 0);
 	got_release(&g);
 	st_buf_release(&b);
 }
@@ -721,6 +764,16 @@ static void test_public_inbox(void **state)
 	assert_int_equal(g.n, 3);
 	assert_int_equal(g.event[0], RD_SOURCE_DELETE);
 	assert_string_equal(g.msg[2], "Subject: m4\n\nfour\n");
+	got_release(&g);
+
+	/* Over max_message (18 bytes here): reported, not delivered. */
+	assert_int_equal(collect(&g, root, after2, NULL, 18, -1), 0);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.event[0], RD_SOURCE_DELETE);
+	assert_int_equal(g.event[1], RD_SOURCE_TOO_BIG);
+	assert_int_equal(g.len[1], strlen("Subject: m3\n\nthree\n"));
+	assert_string_equal(g.msg[1], "Subject: m3\n\nthree\n");
+	assert_int_equal(g.event[2], RD_SOURCE_MESSAGE);
 	got_release(&g);
 
 	pi_commit(e1, "m", "Subject: m5\n\nfive\n");
