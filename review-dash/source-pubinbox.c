@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xalloc.h"
+#include "review-dash/gitnet.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -533,6 +534,7 @@ int source_pubinbox_open_remote(struct rd_source *s, const char *url,
 	st_buf_addf(&root, "%s/pi-%016" PRIx64, s->mirror_dir,
 		    source_hash(SOURCE_HASH_INIT, url, ulen));
 	git_libgit2_init();
+	rd_gitnet_set_timeout(s->timeout_secs);
 	rc = update_mirror(root.buf, url, ulen, err);
 	git_libgit2_shutdown();
 	if (rc == 0)

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xalloc.h"
+#include "review-dash/gitnet.h"
 #include "review-dash/match.h"
 #include "review-dash/patchid.h"
 #include "review-dash/subject.h"
@@ -167,6 +168,7 @@ static int fetch_mirror(git_repository *repo, const char *url,
 
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	rd_gitnet_set_timeout(0);
 	if (git_remote_create_anonymous(&remote, repo, url) < 0 ||
 	    git_remote_fetch(remote, &specs, &fo, NULL) < 0)
 		rc = st_error_set(err, ST_ERROR, "cannot fetch '%s': %s", url,

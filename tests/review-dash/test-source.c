@@ -956,6 +956,39 @@ static void test_public_inbox_over_http(void **state)
 	git_libgit2_shutdown();
 }
 
+/* A server that takes the request and never answers: waits until the
+ * client gives up (closes) or 10 s pass. */
+static void serve_nothing(struct ts_request *req, void *data)
+{
+	struct pollfd p = {req->fd, POLLIN, 0};
+
+	(void)data;
+	poll(&p, 1, 10000);
+}
+
+static void test_public_inbox_stalled(void **state)
+{
+	struct rd_source_opts o = {NULL, NULL, 0, 1};
+	struct st_error err = ST_ERROR_INIT;
+	struct rd_source *s = NULL;
+	struct ts_server srv;
+	struct timeval t0, t1;
+	char url[300], *mirror = strdup(path_of("mirror"));
+
+	o.mirror_dir = mirror;
+	ts_start(&srv, serve_nothing, NULL);
+	snprintf(url, sizeof(url), "%s/pi/", srv.base);
+	gettimeofday(&t0, NULL);
+	assert_true(rd_source_open(&s, url, &o, &err) < 0);
+	gettimeofday(&t1, NULL);
+	assert_null(s);
+	/* libgit2 alone would wait forever: the 1 s limit ended it. */
+	assert_non_null(strstr(err.msg, "no answer in 1 s"));
+	assert_true(t1.tv_sec - t0.tv_sec < 8);
+	ts_stop(&srv);
+	free(mirror);
+}
+
 /* The served archive and what the server saw. */
 struct archive {
 	struct st_buf body;
@@ -1093,6 +1126,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_maildir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_public_inbox, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_public_inbox_stalled, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_public_inbox_over_http,
 						setup, teardown),
