@@ -83,6 +83,13 @@ static void scan_hunk_header(const char *p, size_t len, int *before, int *after)
 	*after = (int)n[1];
 }
 
+/* White space as git's own isspace() has it: not \f nor \v, which the C
+ * library's counts (a form feed line is common in GNU-style sources). */
+static bool git_isspace(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* Hash the line without its white space; returns the count hashed. */
 static size_t hash_without_space(struct sha1_ctx *ctx, const char *line,
 				 size_t len)
@@ -93,7 +100,7 @@ static size_t hash_without_space(struct sha1_ctx *ctx, const char *line,
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 
-		if (isspace(c))
+		if (git_isspace(c))
 			continue;
 		tmp[n++] = c;
 		if (n == sizeof(tmp)) {

@@ -93,6 +93,9 @@ struct tree_diff {
 	size_t ndsts;
 	int rc;
 	struct st_error *err;
+	bool for_id; /* only a patch-id is wanted: hunk headers do not count */
+	size_t *lines; /* line starts, reused by simple_hunk */
+	size_t alines;
 };
 
 /* The source s and destination d of rename detection, or NULL once
@@ -713,6 +716,126 @@ static int on_line(const git_diff_delta *d, const git_diff_hunk *h,
 	return 0;
 }
 
+/* Where the lines of p[0..len) start, into td->lines from index at;
+ * returns the count. lines[at + count] is len. */
+static size_t split_lines(struct tree_diff *td, size_t at, const char *p,
+			  size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; n++) {
+		const char *nl = memchr(p + i, '\n', len - i);
+
+		if (at + n + 2 > td->alines) {
+			td->alines = (at + n + 2) * 2;
+			td->lines = st_xreallocarray(td->lines, td->alines,
+						     sizeof(*td->lines));
+		}
+		td->lines[at + n] = i;
+		i = nl ? (size_t)(nl - p) + 1 : len;
+	}
+	if (at + n + 1 > td->alines) {
+		td->alines = at + n + 1;
+		td->lines = st_xreallocarray(td->lines, td->alines,
+					     sizeof(*td->lines));
+	}
+	td->lines[at + n] = len;
+	return n;
+}
+
+/* Line i of a text whose line starts are ls[]. */
+struct text {
+	const char *p;
+	const size_t *ls;
+	size_t n;
+};
+
+static bool line_eq(const struct text *x, size_t i, const struct text *y,
+		    size_t j)
+{
+	size_t lx = x->ls[i + 1] - x->ls[i], ly = y->ls[j + 1] - y->ls[j];
+
+	return lx == ly && !memcmp(x->p + x->ls[i], y->p + y->ls[j], lx);
+}
+
+/* Can the run [s, s + k) of t slide a line up or down (the line before it
+ * equal to its last, or the line after it to its first)? */
+static bool can_slide(const struct text *t, size_t s, size_t k)
+{
+	return k && ((s > 0 && line_eq(t, s - 1, t, s + k - 1)) ||
+		     (s + k < t->n && line_eq(t, s, t, s + k)));
+}
+
+static void add_lines(struct st_buf *b, char origin, const struct text *t,
+		      size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		size_t len = t->ls[i + 1] - t->ls[i];
+
+		st_buf_addch(b, origin);
+		st_buf_add(b, t->p + t->ls[i], len);
+		if (!len || t->p[t->ls[i] + len - 1] != '\n')
+			st_buf_addstr(b, "\n\\ No newline at end of file\n");
+	}
+}
+
+/* A hunk header's "start,count" as git prints it: the first line
+ * (1-based; the line before for an empty range), ",count" unless 1. */
+static void add_range(struct st_buf *b, size_t first, size_t count)
+{
+	if (count == 1)
+		st_buf_addf(b, "%zu", first + 1);
+	else
+		st_buf_addf(b, "%zu,%zu", first + (count > 0), count);
+}
+
+/*
+ * The diff of two texts that differ in one run of lines, when xdiff has
+ * no choice to make: the runs have no line in common (so the longest
+ * common subsequence of the middle is empty) and neither can slide (so
+ * git's compaction and indent heuristic leave them). That is git's one
+ * hunk: the removed lines, the added ones, three lines of context each
+ * side. Returns 1 without output when xdiff must decide. Skipping xdiff
+ * and libgit2's hashing of both texts is most of the cost of an edit.
+ */
+static int simple_hunk(struct st_buf *b, struct tree_diff *td, const char *da,
+		       size_t la, const char *dc, size_t lc,
+		       const char *old_label, const char *new_label)
+{
+	struct text a = {da, NULL, 0}, c = {dc, NULL, 0};
+	size_t pre = 0, suf = 0, k, m, before, after;
+
+	a.n = split_lines(td, 0, da, la);
+	c.n = split_lines(td, a.n + 1, dc, lc);
+	a.ls = td->lines;
+	c.ls = td->lines + a.n + 1;
+	while (pre < a.n && pre < c.n && line_eq(&a, pre, &c, pre))
+		pre++;
+	while (suf < a.n - pre && suf < c.n - pre &&
+	       line_eq(&a, a.n - 1 - suf, &c, c.n - 1 - suf))
+		suf++;
+	k = a.n - pre - suf;
+	m = c.n - pre - suf;
+	if (k * m > 4096 || can_slide(&a, pre, k) || can_slide(&c, pre, m))
+		return 1;
+	for (size_t i = pre; i < pre + k; i++)
+		for (size_t j = pre; j < pre + m; j++)
+			if (line_eq(&a, i, &c, j))
+				return 1;
+	before = pre < 3 ? pre : 3;
+	after = suf < 3 ? suf : 3;
+	st_buf_addf(b, "--- %s\n+++ %s\n@@ -", old_label, new_label);
+	add_range(b, pre - before, before + k + after);
+	st_buf_addstr(b, " +");
+	add_range(b, pre - before, before + m + after);
+	st_buf_addstr(b, " @@\n");
+	add_lines(b, ' ', &a, pre - before, pre);
+	add_lines(b, '-', &a, pre, pre + k);
+	add_lines(b, '+', &c, pre, pre + m);
+	add_lines(b, ' ', &a, pre + k, pre + k + after);
+	return 0;
+}
+
 /* One file pair, as git's builtin_diff prints it; a or b NULL for a
  * creation or a deletion. */
 static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
@@ -785,9 +908,11 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 		if (la != lc || memcmp(da, dc, la))
 			st_buf_addf(b, "Binary files %s and %s differ\n",
 				    old_label.buf, new_label.buf);
-	} else if (la != lc || memcmp(da, dc, la)) {
+	} else if ((la != lc || memcmp(da, dc, la)) &&
+		   (!td->for_id ||
+		    simple_hunk(b, td, da, la, dc, lc, old_label.buf,
+				new_label.buf) != 0)) {
 		struct hunk_out o = {b, old_label.buf, new_label.buf, false};
-
 		int e;
 
 		opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
@@ -807,9 +932,9 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 	return rc;
 }
 
-int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
-			const git_commit *commit, int abbrev,
-			struct st_error *err)
+static int commit_diff(struct st_buf *out, git_repository *repo,
+		       const git_commit *commit, int abbrev, bool for_id,
+		       struct st_error *err)
 {
 	struct tree_diff td = {0};
 	git_commit *parent = NULL;
@@ -831,6 +956,7 @@ int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
 	}
 	td.repo = repo;
 	td.err = err;
+	td.for_id = for_id;
 	walk_trees(&td, ptree, ctree, "");
 	if (td.rc == 0)
 		find_renames(&td);
@@ -861,11 +987,19 @@ out:
 	free(td.pairs);
 	free(td.srcs);
 	free(td.dsts);
+	free(td.lines);
 	git_tree_free(ptree);
 	git_tree_free(ctree);
 	git_commit_free(parent);
 	git_odb_free(odb);
 	return rc;
+}
+
+int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
+			const git_commit *commit, int abbrev,
+			struct st_error *err)
+{
+	return commit_diff(out, repo, commit, abbrev, false, err);
 }
 
 int rd_tree_commit_patch_id(char *out, git_repository *repo,
@@ -876,7 +1010,7 @@ int rd_tree_commit_patch_id(char *out, git_repository *repo,
 	int rc;
 
 	out[0] = '\0';
-	rc = rd_tree_commit_diff(&b, repo, commit, abbrev, err);
+	rc = commit_diff(&b, repo, commit, abbrev, true, err);
 	if (rc == 0 && b.len && rd_patch_id(out, b.buf, b.len) < 0)
 		out[0] = '\0';
 	st_buf_release(&b);

@@ -1,7 +1,8 @@
 /* test-patchid.c: rd_patch_id against ids computed by `git patch-id
  * --stable` (git 2.39) for the same text: a mail with message, diffstat,
  * "\ No newline" and signature; the same change with files swapped and
- * white space changed; renames, mode changes, binary and empty files. The
+ * white space changed (form feed and vertical tab are not space to git);
+ * renames, mode changes, binary and empty files. The
  * full pipeline on real commits is tests/review-dash/test-trees.sh. */
 #include "review-dash/patchid.h"
 
@@ -83,6 +84,17 @@ static const char headers[] = "diff --git a/old.c b/new.c\n"
 			      "new file mode 100644\n"
 			      "index 0000000..e69de29\n";
 
+/* Form feed and vertical tab are not white space to git's patch-id. */
+static const char formfeed[] = "diff --git a/f.h b/f.h\n"
+			       "index 1111111..2222222 100644\n"
+			       "--- a/f.h\n"
+			       "+++ b/f.h\n"
+			       "@@ -1,3 +1,4 @@\n"
+			       " int a;\n"
+			       "+\n"
+			       " \f\n"
+			       " int\vb;\n";
+
 static void check(const char *text, const char *want)
 {
 	char out[RD_PATCH_ID_HEXSZ];
@@ -104,6 +116,11 @@ static void test_stable_order_and_space(void **state)
 static void test_headers_binary_empty(void **state)
 {
 	check(headers, "3ef660f095dc9255fe47e066d53eb2cb0541ee2d");
+}
+
+static void test_formfeed(void **state)
+{
+	check(formfeed, "0d99bf557b338c4a24501d1754c1df11b9ca3a75");
 }
 
 static void test_no_diff(void **state)
@@ -137,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_mail),
 		cmocka_unit_test(test_stable_order_and_space),
 		cmocka_unit_test(test_headers_binary_empty),
+		cmocka_unit_test(test_formfeed),
 		cmocka_unit_test(test_no_diff),
 		cmocka_unit_test(test_truncated),
 	};

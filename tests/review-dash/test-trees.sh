@@ -32,6 +32,16 @@ g mv blob.bin blob2.bin && commit -m "Binary rename"
 g rm -q empty dir/a && commit -m "Delete files"
 rm "$R/link" && echo text >"$R/link" && commit -m "Symlink to file"
 printf 'no newline' >"$R/nonl" && commit -m "No newline at end"
+# Edits whose hunks xdiff may slide (repeated blank lines and braces) and
+# ones it cannot; a form feed and a vertical tab, which are not white
+# space to git's patch-id.
+printf 'int a;\n\n\f\n/* b */\nint b(void)\n{\n}\n\n}\n\nint c;\n' >"$R/ff.c" && commit -m "Form feed file"
+sed -i 's|^int b(void)$|int b(int x)|' "$R/ff.c" && commit -m "One line changed"
+sed -i '2i\\' "$R/ff.c" && commit -m "Blank line added among blank lines"
+sed -i '7a}' "$R/ff.c" && commit -m "Brace added between braces"
+printf 'int\vd;\n' >>"$R/ff.c" && commit -m "Vertical tab"
+printf 'x' >>"$R/nonl" && commit -m "Still no newline at end"
+echo >>"$R/nonl" && commit -m "Newline at end again"
 g commit -q --allow-empty -m "Empty commit"
 echo fix >"$R/sec.c" && g add -A && g commit -q -F - <<'EOF'
 x86/mm: fix the security bug
