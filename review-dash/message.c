@@ -435,10 +435,13 @@ static char *b_words_to_q(const char *value)
 		st_buf_add(&b, p, (size_t)(cs_end - p));
 		st_buf_addstr(&b, "?Q?");
 		for (gsize i = 0; i < len; i++) {
+			static const char hex[] = "0123456789ABCDEF";
+			char q[3] = {'=', hex[data[i] >> 4], hex[data[i] & 15]};
+
 			if (g_ascii_isalnum(data[i]))
 				st_buf_addch(&b, data[i]);
 			else
-				st_buf_addf(&b, "=%02X", data[i]);
+				st_buf_add(&b, q, 3);
 		}
 		st_buf_addstr(&b, "?=");
 		g_free(data);
