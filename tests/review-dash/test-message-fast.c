@@ -546,21 +546,21 @@ static void test_nul_header(void **state)
 	check_same("NUL header", raw, sizeof(raw) - 1);
 }
 
-/* Every file of dir (under STEWARD_TEST_DATA); returns how many went
- * through the fast path, *n how many were read. */
-static size_t check_dir(const char *sub, size_t *n)
+/* Every file of dir (under STEWARD_TEST_DATA); returns how many were
+ * read, and in paths[] how many took each path. */
+static size_t check_dir(const char *sub, size_t paths[3])
 {
 	const char *data = getenv("STEWARD_TEST_DATA");
 	char dir[4096], path[4096 + 512];
 	struct dirent *e;
-	size_t fast = 0;
+	size_t n = 0;
 	DIR *d;
 
 	assert_non_null(data);
 	snprintf(dir, sizeof(dir), "%s/%s", data, sub);
 	d = opendir(dir);
 	assert_non_null(d);
-	*n = 0;
+	paths[0] = paths[1] = paths[2] = 0;
 	while ((e = readdir(d))) {
 		struct st_buf b = ST_BUF_INIT;
 		char chunk[65536];
@@ -577,29 +577,29 @@ static size_t check_dir(const char *sub, size_t *n)
 		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
 			st_buf_add(&b, chunk, got);
 		fclose(f);
-		fast += check_same(e->d_name, b.buf ? b.buf : "", b.len) !=
-			GMIME;
-		(*n)++;
+		paths[check_same(e->d_name, b.buf ? b.buf : "", b.len)]++;
+		n++;
 		st_buf_release(&b);
 	}
 	closedir(d);
-	return fast;
+	return n;
 }
 
 static void test_files(void **state)
 {
-	size_t n = 0, fast;
+	size_t paths[3];
 
 	(void)state;
-	fast = check_dir("mail", &n);
-	assert_true(n >= 18);
-	/* Most real test mails are plain single-part. */
-	assert_true(fast >= 6);
-	fast = check_dir("fuzz/message", &n);
-	assert_true(n >= 10);
-	fast = check_dir("fuzz/message-fast", &n);
-	assert_true(n >= 10);
-	(void)fast;
+	/* Most real test mails are plain single-part: both fast paths
+	 * must be taken, and the full parse too. */
+	assert_true(check_dir("mail", paths) >= 18);
+	assert_true(paths[PLAIN] >= 8);
+	assert_true(paths[HEADERS] >= 2);
+	assert_true(paths[GMIME] >= 2);
+	assert_true(check_dir("fuzz/message", paths) >= 10);
+	assert_true(check_dir("fuzz/message-fast", paths) >= 20);
+	assert_true(paths[PLAIN] >= 6);
+	assert_true(paths[HEADERS] >= 3);
 }
 
 int main(void)
