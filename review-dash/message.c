@@ -5,14 +5,26 @@
  * what the mail is (patch, cover letter, pull request or comment).
  * Thread-safe: GMime is initialised once, and each call has its own
  * parser and objects.
+ *
+ * Most list mail is one text/plain part without a transfer encoding, and
+ * building GMime's objects for it cost more than the rest of the parse.
+ * So a header block of plain "Name:" lines takes a fast path (see
+ * message-priv.h): its body bytes are used as they are; the few fields
+ * read are decoded with GMime's own calls (RD_MESSAGE_PATH_PLAIN) or,
+ * when anything in them is unusual, by GMime from those fields alone
+ * (RD_MESSAGE_PATH_HEADERS). Anything else gets GMime's full parse. The
+ * fast path must give what the full parse gives, field for field:
+ * tests/review-dash/test-message-fast.c and fuzz-message-fast.c check.
  */
 #include "review-dash/message.h"
+#include "review-dash/message-priv.h"
 
 #include "common/buf.h"
 #include "common/xalloc.h"
 
 #include <gmime/gmime.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,12 +218,44 @@ static bool is_latin(const char *charset)
 	return false;
 }
 
+/*
+ * Append the text p[0..n) of a part labelled charset (NULL: none) onto out
+ * as clean UTF-8, converting from the charset when it is not UTF-8.
+ */
+static int add_text(struct st_buf *out, const char *p, size_t n,
+		    const char *charset)
+{
+	if (!n)
+		return 0;
+	if (charset && g_ascii_strcasecmp(charset, "utf-8") &&
+	    g_ascii_strcasecmp(charset, "us-ascii") &&
+	    !(is_latin(charset) && g_utf8_validate(p, (gssize)n, NULL))) {
+		gsize written = 0;
+		gchar *conv = g_convert(p, (gssize)n, "UTF-8",
+					g_mime_charset_iconv_name(charset),
+					NULL, &written, NULL);
+
+		if (conv) {
+			int rc = add_clean(out, conv, written);
+
+			g_free(conv);
+			return rc;
+		}
+		/* Unknown or lying charset: fall through to the repair. */
+	}
+	return add_clean(out, p, n);
+}
+
+static const char *part_charset(GMimePart *part)
+{
+	return g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+							"charset");
+}
+
 /* Decode one leaf part (transfer encoding, then charset) onto out. */
 static int add_part(struct st_buf *out, GMimePart *part)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	const char *charset = g_mime_object_get_content_type_parameter(
-		GMIME_OBJECT(part), "charset");
 	GMimeStream *mem;
 	GByteArray *bytes;
 	int rc = 0;
@@ -224,26 +268,10 @@ static int add_part(struct st_buf *out, GMimePart *part)
 	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	if (out->len && out->buf[out->len - 1] != '\n')
 		rc = st_buf_addch(out, '\n');
-	if (rc < 0 || !bytes->len)
+	if (rc < 0)
 		goto out;
-	if (charset && g_ascii_strcasecmp(charset, "utf-8") &&
-	    g_ascii_strcasecmp(charset, "us-ascii") &&
-	    !(is_latin(charset) && g_utf8_validate((const gchar *)bytes->data,
-						   (gssize)bytes->len, NULL))) {
-		gsize written = 0;
-		gchar *conv = g_convert((const gchar *)bytes->data,
-					(gssize)bytes->len, "UTF-8",
-					g_mime_charset_iconv_name(charset),
-					NULL, &written, NULL);
-
-		if (conv) {
-			rc = add_clean(out, conv, written);
-			g_free(conv);
-			goto out;
-		}
-		/* Unknown or lying charset: fall through to the repair. */
-	}
-	rc = add_clean(out, (const char *)bytes->data, bytes->len);
+	rc = add_text(out, (const char *)bytes->data, bytes->len,
+		      part_charset(part));
 out:
 	g_object_unref(mem);
 	return rc;
@@ -407,10 +435,13 @@ static char *b_words_to_q(const char *value)
 		st_buf_add(&b, p, (size_t)(cs_end - p));
 		st_buf_addstr(&b, "?Q?");
 		for (gsize i = 0; i < len; i++) {
+			static const char hex[] = "0123456789ABCDEF";
+			char q[3] = {'=', hex[data[i] >> 4], hex[data[i] & 15]};
+
 			if (g_ascii_isalnum(data[i]))
 				st_buf_addch(&b, data[i]);
 			else
-				st_buf_addf(&b, "=%02X", data[i]);
+				st_buf_add(&b, q, 3);
 		}
 		st_buf_addstr(&b, "?=");
 		g_free(data);
@@ -425,25 +456,144 @@ static char *b_words_to_q(const char *value)
 	return st_buf_detach(&b, NULL);
 }
 
-/* The raw (undecoded) value of msg's first header name, or NULL. */
-static const char *raw_header(GMimeMessage *msg, const char *name)
-{
-	GMimeHeader *h = g_mime_header_list_get_header(
-		g_mime_object_get_header_list(GMIME_OBJECT(msg)), name);
+/* The header fields set_headers reads. */
+enum field {
+	F_FROM,
+	F_SUBJECT,
+	F_DATE,
+	F_MESSAGE_ID,
+	F_REFERENCES,
+	F_IN_REPLY_TO,
+	F_COUNT,
+};
 
-	return h ? g_mime_header_get_raw_value(h) : NULL;
+static const char *const field_names[F_COUNT] = {
+	"From", "Subject", "Date", "Message-Id", "References", "In-Reply-To",
+};
+
+/*
+ * Where set_headers reads the header fields: GMime's parsed message, or a
+ * plain header block read here (read_plain), whose values are made as
+ * GMime makes them. A plain block has each field at most once.
+ */
+struct hdr {
+	GMimeMessage *msg;    /* NULL for a plain block */
+	char *raw[F_COUNT];   /* plain: the raw values, NULL when absent */
+	char *value[F_COUNT]; /* plain: decoded, made on demand (g_free) */
+	char *message_id;     /* plain: made on demand (g_free) */
+	GDateTime *date;      /* plain: made on demand */
+	bool has_date;
+	InternetAddressList *from; /* plain: the From list (plain_from) */
+};
+
+static void hdr_release(struct hdr *h)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		free(h->raw[i]);
+		g_free(h->value[i]);
+	}
+	g_free(h->message_id);
+	if (h->date)
+		g_date_time_unref(h->date);
+	if (h->from)
+		g_object_unref(h->from);
 }
 
-static void set_from(struct rd_message *m, GMimeMessage *msg)
+/* The raw (undecoded, folded) value of the first field f, or NULL. */
+static const char *hdr_raw(struct hdr *h, enum field f)
 {
-	const char *raw = raw_header(msg, "From");
+	GMimeHeader *gh;
+
+	if (!h->msg)
+		return h->raw[f];
+	gh = g_mime_header_list_get_header(
+		g_mime_object_get_header_list(GMIME_OBJECT(h->msg)),
+		field_names[f]);
+	return gh ? g_mime_header_get_raw_value(gh) : NULL;
+}
+
+/* The decoded value of field f, or NULL: g_mime_header_get_value's. */
+static const char *hdr_value(struct hdr *h, enum field f)
+{
+	char *unfolded;
+
+	if (h->msg)
+		return g_mime_object_get_header(GMIME_OBJECT(h->msg),
+						field_names[f]);
+	if (!h->raw[f] || h->value[f])
+		return h->value[f];
+	unfolded = g_mime_utils_header_unfold(h->raw[f]);
+	h->value[f] = g_mime_utils_header_decode_text(parser_options, unfolded);
+	g_free(unfolded);
+	return h->value[f];
+}
+
+static const char *hdr_subject(struct hdr *h)
+{
+	return h->msg ? g_mime_message_get_subject(h->msg)
+		      : hdr_value(h, F_SUBJECT);
+}
+
+static const char *hdr_message_id(struct hdr *h)
+{
+	const char *v;
+
+	if (h->msg)
+		return g_mime_message_get_message_id(h->msg);
+	v = hdr_value(h, F_MESSAGE_ID);
+	if (v && !h->message_id)
+		h->message_id = g_mime_utils_decode_message_id(v);
+	return h->message_id;
+}
+
+static GDateTime *hdr_date(struct hdr *h)
+{
+	const char *v;
+
+	if (h->msg)
+		return g_mime_message_get_date(h->msg);
+	if (!h->has_date && (v = hdr_value(h, F_DATE)))
+		h->date = g_mime_utils_header_decode_date(v);
+	h->has_date = true;
+	return h->date;
+}
+
+/*
+ * The From list of a plain block, as set_from would pick it from GMime's
+ * message: the B-word fixed value's, else the raw value's. False when
+ * the raw value does not parse: GMime's message then keeps the addresses
+ * read before the error, which its public calls cannot give.
+ */
+static bool plain_from(struct hdr *h)
+{
+	const char *raw = h->raw[F_FROM];
 	char *fixed = raw ? b_words_to_q(raw) : NULL;
-	InternetAddressList *own =
-		fixed ? internet_address_list_parse(parser_options, fixed)
-		      : NULL;
-	InternetAddressList *list = own ? own : g_mime_message_get_from(msg);
+
+	if (!raw)
+		return true;
+	if (fixed)
+		h->from = internet_address_list_parse(parser_options, fixed);
+	free(fixed);
+	if (!h->from)
+		h->from = internet_address_list_parse(parser_options, raw);
+	return h->from != NULL;
+}
+
+static void set_from(struct rd_message *m, struct hdr *h)
+{
+	InternetAddressList *own = NULL, *list = h->from;
 	InternetAddress *a = NULL;
 
+	if (h->msg) {
+		const char *raw = hdr_raw(h, F_FROM);
+		char *fixed = raw ? b_words_to_q(raw) : NULL;
+
+		if (fixed)
+			own = internet_address_list_parse(parser_options,
+							  fixed);
+		list = own ? own : g_mime_message_get_from(h->msg);
+		free(fixed);
+	}
 	for (int depth = 0; list && depth < 4; depth++) {
 		if (internet_address_list_length(list) < 1)
 			break;
@@ -468,17 +618,14 @@ static void set_from(struct rd_message *m, GMimeMessage *msg)
 	}
 	if (own)
 		g_object_unref(own);
-	free(fixed);
 }
 
-static void set_refs(struct rd_message *m, GMimeMessage *msg)
+static void set_refs(struct rd_message *m, struct hdr *h)
 {
-	const char *rh =
-		g_mime_object_get_header(GMIME_OBJECT(msg), "References");
+	const char *rh = hdr_value(h, F_REFERENCES);
 	GMimeReferences *refs =
 		rh ? g_mime_references_parse(parser_options, rh) : NULL;
-	const char *irt =
-		g_mime_object_get_header(GMIME_OBJECT(msg), "In-Reply-To");
+	const char *irt = hdr_value(h, F_IN_REPLY_TO);
 	int n = refs ? g_mime_references_length(refs) : 0;
 	int from = 0;
 
@@ -520,9 +667,9 @@ static void set_refs(struct rd_message *m, GMimeMessage *msg)
 		g_mime_references_free(refs);
 }
 
-static int64_t get_date(GMimeMessage *msg)
+static int64_t get_date(struct hdr *h)
 {
-	GDateTime *d = g_mime_message_get_date(msg);
+	GDateTime *d = hdr_date(h);
 	gint64 t;
 
 	if (!d)
@@ -688,11 +835,11 @@ static void classify(struct rd_message *m)
 	rd_trailers_parse(&m->trailers, m->body, n);
 }
 
-/* The header fields of msg into m; raw names a message without an id. */
-static void set_headers(struct rd_message *m, GMimeMessage *msg,
-			const char *raw, size_t len)
+/* The header fields of h into m; raw names a message without an id. */
+static void set_headers(struct rd_message *m, struct hdr *h, const char *raw,
+			size_t len)
 {
-	const char *id = g_mime_message_get_message_id(msg), *raw_subject;
+	const char *id = hdr_message_id(h), *raw_subject;
 	char *fixed, *unfolded;
 
 	if (id_ok(id)) {
@@ -701,7 +848,7 @@ static void set_headers(struct rd_message *m, GMimeMessage *msg,
 		m->message_id = synthetic_id(raw, len);
 		m->synthetic_id = true;
 	}
-	raw_subject = raw_header(msg, "Subject");
+	raw_subject = hdr_raw(h, F_SUBJECT);
 	unfolded = raw_subject ? g_mime_utils_header_unfold(raw_subject) : NULL;
 	fixed = unfolded ? b_words_to_q(unfolded) : NULL;
 	g_free(unfolded);
@@ -713,14 +860,14 @@ static void set_headers(struct rd_message *m, GMimeMessage *msg,
 		g_free(d);
 		free(fixed);
 	} else {
-		m->subject = clean_dup(g_mime_message_get_subject(msg));
+		m->subject = clean_dup(hdr_subject(h));
 	}
 	rd_subject_parse(&m->subj, m->subject, strlen(m->subject));
-	set_from(m, msg);
+	set_from(m, h);
 	m->author_name = st_xstrdup(m->from_name);
 	m->author_email = st_xstrdup(m->from_email);
-	m->date = get_date(msg);
-	set_refs(m, msg);
+	m->date = get_date(h);
+	set_refs(m, h);
 }
 
 /* Does raw open with a header field ("Name:")? */
@@ -755,18 +902,252 @@ static size_t header_len(const char *raw, size_t len)
 	return len;
 }
 
-int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
-		     struct st_error *err)
+/* Is the header field name[0..n) one that set_headers or the choice of
+ * body reads? Any case; every "Content-" field for the MIME part. */
+static bool kept_field(const char *name, size_t n)
+{
+	static const char *const names[] = {
+		"from",	       "subject",    "date",	     "message-id",
+		"in-reply-to", "references", "mime-version", NULL};
+
+	if (n >= 8 && !g_ascii_strncasecmp(name, "content-", 8))
+		return true;
+	for (size_t i = 0; names[i]; i++)
+		if (strlen(names[i]) == n &&
+		    !g_ascii_strncasecmp(name, names[i], n))
+			return true;
+	return false;
+}
+
+/* Skip spaces and tabs in p[0..n) from i. */
+static size_t skip_wsp(const char *p, size_t n, size_t i)
+{
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* Does p[i..n) open with word, any case? Moves i past it. */
+static bool eat(const char *p, size_t n, size_t *i, const char *word)
+{
+	size_t k = strlen(word);
+
+	if (n - *i < k || g_ascii_strncasecmp(p + *i, word, k))
+		return false;
+	*i += k;
+	return true;
+}
+
+/* Is v[0..n) (one line, through its newline) a field value that ends
+ * here: white space and the line end? */
+static bool at_end(const char *v, size_t n, size_t i)
+{
+	i = skip_wsp(v, n, i);
+	return (i + 1 == n && v[i] == '\n') ||
+	       (i + 2 == n && v[i] == '\r' && v[i + 1] == '\n');
+}
+
+/* "text/plain", maybe with "; charset=utf-8" or us-ascii, quoted or
+ * not: a Content-Type whose body is kept and needs no conversion. */
+static bool plain_type(const char *v, size_t n)
+{
+	size_t i = skip_wsp(v, n, 0);
+	bool quoted;
+
+	if (!eat(v, n, &i, "text/plain"))
+		return false;
+	if (at_end(v, n, i))
+		return true;
+	i = skip_wsp(v, n, i);
+	if (i >= n || v[i++] != ';')
+		return false;
+	i = skip_wsp(v, n, i);
+	if (!eat(v, n, &i, "charset="))
+		return false;
+	quoted = i < n && v[i] == '"';
+	i += quoted;
+	if (!eat(v, n, &i, "utf-8") && !eat(v, n, &i, "us-ascii"))
+		return false;
+	if (quoted && (i >= n || v[i++] != '"'))
+		return false;
+	return at_end(v, n, i);
+}
+
+static bool plain_encoding(const char *v, size_t n)
+{
+	size_t i = skip_wsp(v, n, 0);
+
+	return (eat(v, n, &i, "7bit") || eat(v, n, &i, "8bit") ||
+		eat(v, n, &i, "binary")) &&
+	       at_end(v, n, i);
+}
+
+/*
+ * One kept field of a header block, for a plain read: name[0..n), value
+ * v[0..vn) (as GMime keeps it raw: after the colon, through the newline
+ * of its last line; folded when folded). False when the block cannot be
+ * read without GMime.
+ */
+static bool plain_field(struct hdr *h, const char *name, size_t n,
+			const char *v, size_t vn, bool folded, bool *seen_ct,
+			bool *seen_cte)
+{
+	for (int f = 0; f < F_COUNT; f++) {
+		if (strlen(field_names[f]) != n ||
+		    g_ascii_strncasecmp(name, field_names[f], n))
+			continue;
+		if (h->raw[f] || memchr(v, '\0', vn))
+			return false;
+		h->raw[f] = st_xmemdupz(v, vn);
+		return true;
+	}
+	if (n == 12 && !g_ascii_strncasecmp(name, "MIME-Version", n))
+		return true;
+	if (n == 12 && !g_ascii_strncasecmp(name, "Content-Type", n)) {
+		if (*seen_ct || folded || !plain_type(v, vn))
+			return false;
+		*seen_ct = true;
+		return true;
+	}
+	if (n == 25 &&
+	    !g_ascii_strncasecmp(name, "Content-Transfer-Encoding", n)) {
+		if (*seen_cte || folded || !plain_encoding(v, vn))
+			return false;
+		*seen_cte = true;
+		return true;
+	}
+	return false; /* another Content- field */
+}
+
+/*
+ * The fast path's header block: the fields of raw[0..hlen) that
+ * kept_field names, with their folded lines, and the blank line that
+ * ends the block, byte for byte. False (use GMime on the whole message)
+ * unless the block ends with a blank line and every line before it is a
+ * "Name:" field (printable ASCII name, colon right after) or a folded
+ * line with something on it: then GMime splits the block into the same
+ * fields, and the ones left out cannot change what Steward reads.
+ *
+ * *plain says whether the kept fields are simple enough to be read
+ * without GMime at all (plain_field); then h holds them.
+ */
+static bool fast_headers(struct st_buf *out, struct hdr *h, bool *plain,
+			 const char *raw, size_t hlen)
+{
+	const char *p = raw, *end, *name = NULL, *value = NULL;
+	bool keep = false, folded = false, seen_ct = false, seen_cte = false;
+	size_t blank, nlen = 0;
+
+	*plain = true;
+	if (hlen >= 2 && raw[hlen - 1] == '\n' && raw[hlen - 2] == '\n')
+		blank = 1;
+	else if (hlen >= 3 && raw[hlen - 1] == '\n' && raw[hlen - 2] == '\r' &&
+		 raw[hlen - 3] == '\n')
+		blank = 2;
+	else
+		return false;
+	end = raw + hlen - blank;
+	while (p <= end) {
+		const char *nl =
+			p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+		size_t n = nl ? (size_t)(nl - p) + 1 : 0, i = 0;
+
+		if (p < end && !nl)
+			return false;
+		if (p < end && (*p == ' ' || *p == '\t')) {
+			i = skip_wsp(p, n, 0);
+			if (p == raw || p[i] == '\n' ||
+			    (p[i] == '\r' && p[i + 1] == '\n'))
+				return false;
+			folded = true;
+		} else {
+			/* A field ends here: read the one before. */
+			if (keep && *plain)
+				*plain =
+					plain_field(h, name, nlen, value,
+						    (size_t)(p - value), folded,
+						    &seen_ct, &seen_cte);
+			if (p == end)
+				break;
+			while (i < n && p[i] > ' ' && p[i] < 0x7f &&
+			       p[i] != ':')
+				i++;
+			if (!i || p[i] != ':')
+				return false;
+			keep = kept_field(p, i);
+			name = p;
+			nlen = i;
+			value = p + i + 1;
+			folded = false;
+		}
+		if (keep && st_buf_add(out, p, n) < 0)
+			return false;
+		p = nl + 1;
+	}
+	return st_buf_add(out, end, blank) == 0;
+}
+
+/*
+ * The part of msg (parsed from a header block only) whose body the fast
+ * path may take as raw bytes: a single text part walk would keep, with no
+ * transfer encoding to undo. NULL otherwise.
+ */
+static GMimePart *simple_part(GMimeMessage *msg)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	GMimeDataWrapper *w;
+	GMimePart *part;
+
+	if (!top || !GMIME_IS_PART(top) || GMIME_IS_MESSAGE_PART(top))
+		return NULL;
+	part = GMIME_PART(top);
+	switch (g_mime_part_get_content_encoding(part)) {
+	case GMIME_CONTENT_ENCODING_DEFAULT:
+	case GMIME_CONTENT_ENCODING_7BIT:
+	case GMIME_CONTENT_ENCODING_8BIT:
+	case GMIME_CONTENT_ENCODING_BINARY:
+		break;
+	default:
+		return NULL;
+	}
+	if (!wanted_part(part))
+		return NULL;
+	/* The header block must have left GMime no content. */
+	w = g_mime_part_get_content(part);
+	if (w && g_mime_stream_length(g_mime_data_wrapper_get_stream(w)) > 0)
+		return NULL;
+	return part;
+}
+
+static GMimeMessage *gmime_parse(const char *raw, size_t len)
+{
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GMimeMessage *msg;
+
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message(parser, parser_options);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return msg;
+}
+
+int rd_message_parse_flags(struct rd_message **out, const char *raw, size_t len,
+			   unsigned int flags, enum rd_message_path *path,
+			   struct st_error *err)
 {
 	struct rd_message *m = NULL;
-	GMimeStream *stream = NULL;
-	GMimeParser *parser = NULL;
 	GMimeMessage *msg = NULL;
-	struct st_buf body = ST_BUF_INIT;
-	size_t parse_len;
+	GMimePart *fast = NULL;
+	struct hdr h = {0};
+	bool plain = false;
+	struct st_buf body = ST_BUF_INIT, hdrs = ST_BUF_INIT;
+	size_t parse_len, hlen;
 	int rc = 0;
 
 	*out = NULL;
+	if (path)
+		*path = RD_MESSAGE_PATH_GMIME;
 	if (len > RD_MESSAGE_MAX) {
 		rc = st_error_set(err, ST_ETOOBIG,
 				  "message of %zu bytes is over the %u limit",
@@ -788,22 +1169,48 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 		goto out;
 	}
 	pthread_once(&gmime_once, gmime_setup);
-	/* Too many containers: GMime gets the headers only, rather than
-	 * recurse over a hostile nesting until the stack runs out. */
-	if (count_containers(raw, len) > CONTAINERS_MAX)
-		parse_len = header_len(raw, len);
-	stream = g_mime_stream_mem_new_with_buffer(raw, parse_len);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	msg = g_mime_parser_construct_message(parser, parser_options);
-	if (!msg) {
+	hlen = header_len(raw, len);
+	if (count_containers(raw, len) > CONTAINERS_MAX) {
+		/* Too many containers: GMime gets the headers only, rather
+		 * than recurse over a hostile nesting until the stack runs
+		 * out. */
+		parse_len = hlen;
+	} else if (!(flags & RD_MESSAGE_GMIME_ONLY) &&
+		   fast_headers(&hdrs, &h, &plain, raw, hlen)) {
+		plain = plain && plain_from(&h);
+		/* Single-part plain text: GMime reads the few fields we
+		 * need (or none, when they are plain), and the body is not
+		 * copied through it. */
+		if (!plain) {
+			msg = gmime_parse(hdrs.buf, hdrs.len);
+			fast = msg ? simple_part(msg) : NULL;
+			if (!fast && msg) {
+				g_object_unref(msg);
+				msg = NULL;
+			}
+		}
+	} else {
+		plain = false;
+	}
+	if (!msg && !plain)
+		msg = gmime_parse(raw, parse_len);
+	if (!msg && !plain) {
 		rc = st_error_set(err, ST_EINVALID, "message cannot be parsed");
 		goto out;
 	}
+	if (path && (fast || plain))
+		*path = plain ? RD_MESSAGE_PATH_PLAIN : RD_MESSAGE_PATH_HEADERS;
+	h.msg = plain ? NULL : msg;
 	m = st_xcalloc(1, sizeof(*m));
-	set_headers(m, msg, raw, len);
+	set_headers(m, &h, raw, len);
 	st_buf_init(&body, RD_MESSAGE_MAX);
-	if (parse_len == len) {
+	if (plain) {
+		/* text/plain, UTF-8 or ASCII or no charset, no encoding. */
+		rc = add_clean(&body, raw + hlen, len - hlen);
+	} else if (fast) {
+		rc = add_text(&body, raw + hlen, len - hlen,
+			      part_charset(fast));
+	} else if (parse_len == len) {
 		GMimeObject *top = g_mime_message_get_mime_part(msg);
 
 		if (top)
@@ -824,15 +1231,108 @@ int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
 	*out = m;
 	m = NULL;
 out:
+	hdr_release(&h);
+	st_buf_release(&hdrs);
 	st_buf_release(&body);
 	rd_message_free(m);
 	if (msg)
 		g_object_unref(msg);
-	if (parser)
-		g_object_unref(parser);
-	if (stream)
-		g_object_unref(stream);
 	return rc;
+}
+
+int rd_message_parse(struct rd_message **out, const char *raw, size_t len,
+		     struct st_error *err)
+{
+	return rd_message_parse_flags(out, raw, len, 0, NULL, err);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool strv_eq(char *const *a, char *const *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!str_eq(a[i], b[i]))
+			return false;
+	return true;
+}
+
+static const char *subject_diff(const struct rd_subject *a,
+				const struct rd_subject *b)
+{
+	if (!str_eq(a->name, b->name))
+		return "subj.name";
+	if (!str_eq(a->norm_name, b->norm_name))
+		return "subj.norm_name";
+	if (a->nprefixes != b->nprefixes ||
+	    !strv_eq(a->prefixes, b->prefixes, a->nprefixes))
+		return "subj.prefixes";
+	if (a->version != b->version || a->number != b->number ||
+	    a->total != b->total)
+		return "subj.version/number/total";
+	if (a->is_reply != b->is_reply || a->is_forward != b->is_forward ||
+	    a->is_patch != b->is_patch || a->is_rfc != b->is_rfc ||
+	    a->is_resend != b->is_resend || a->is_pull != b->is_pull)
+		return "subj.is_*";
+	return NULL;
+}
+
+static const char *trailers_diff(const struct rd_trailers *a,
+				 const struct rd_trailers *b)
+{
+	if (a->n != b->n)
+		return "trailers.n";
+	for (size_t i = 0; i < a->n; i++) {
+		const struct rd_trailer *x = &a->items[i], *y = &b->items[i];
+
+		if (!str_eq(x->kind, y->kind) || !str_eq(x->value, y->value) ||
+		    !str_eq(x->name, y->name) || !str_eq(x->email, y->email) ||
+		    !str_eq(x->area, y->area))
+			return "trailers.items";
+	}
+	return NULL;
+}
+
+const char *rd_message_diff(const struct rd_message *a,
+			    const struct rd_message *b)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} strs[] = {
+#define S(f) {#f, offsetof(struct rd_message, f)}
+		S(message_id),	S(subject),	S(from_name),	S(from_email),
+		S(in_reply_to), S(body),	S(commit_msg),	S(diff),
+		S(pull_url),	S(pull_branch), S(author_name), S(author_email),
+#undef S
+	};
+	const char *d;
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		const char *x, *y;
+
+		memcpy(&x, (const char *)a + strs[i].off, sizeof(x));
+		memcpy(&y, (const char *)b + strs[i].off, sizeof(y));
+		if (!str_eq(x, y))
+			return strs[i].name;
+	}
+	if (a->synthetic_id != b->synthetic_id)
+		return "synthetic_id";
+	if (a->date != b->date)
+		return "date";
+	if (a->nreferences != b->nreferences ||
+	    !strv_eq(a->references, b->references, a->nreferences))
+		return "references";
+	if (a->kind != b->kind)
+		return "kind";
+	if (strcmp(a->patch_id, b->patch_id))
+		return "patch_id";
+	if ((d = subject_diff(&a->subj, &b->subj)) ||
+	    (d = trailers_diff(&a->trailers, &b->trailers)))
+		return d;
+	return NULL;
 }
 
 void rd_message_free(struct rd_message *m)
