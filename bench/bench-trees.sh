@@ -10,6 +10,8 @@
 #  4. matching 100,000 posted patches against 100,000 commits (synthetic
 #     rows), a full run.
 # Usage: bench/bench-trees.sh [N] [R]   (STEWARD=path/to/steward)
+#   BENCH_REPO=gen-repo-headers: N single edits to real C headers instead
+#   (bench/gen-repo-headers.py: large files, hunks that can slide).
 # Not part of ctest.
 set -eu
 N=${1:-20000}
@@ -36,7 +38,7 @@ best() { printf '%s\n' "$@" | sort -n | head -1; }
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(now)
 git init -q --bare "$W/repo.git"
-python3 "$HERE/gen-repo.py" "$N" | git -C "$W/repo.git" fast-import --quiet
+python3 "$HERE/${BENCH_REPO:-gen-repo}.py" "$N" | git -C "$W/repo.git" fast-import --quiet
 git -C "$W/repo.git" repack -adq
 echo "repository: $N commits, $(git -C "$W/repo.git" count-objects -v | awk '/in-pack/{print $2}') objects ($(secs "$t0" "$(now)") s to make)"
 

@@ -816,7 +816,8 @@ static int simple_hunk(struct st_buf *b, struct tree_diff *td, const char *da,
 		suf++;
 	k = a.n - pre - suf;
 	m = c.n - pre - suf;
-	if (k * m > 4096 || can_slide(&a, pre, k) || can_slide(&c, pre, m))
+	if ((k && m > 4096 / k) || can_slide(&a, pre, k) ||
+	    can_slide(&c, pre, m))
 		return 1;
 	for (size_t i = pre; i < pre + k; i++)
 		for (size_t j = pre; j < pre + m; j++)
