@@ -758,12 +758,149 @@ static bool line_eq(const struct text *x, size_t i, const struct text *y,
 	return lx == ly && !memcmp(x->p + x->ls[i], y->p + y->ls[j], lx);
 }
 
-/* Can the run [s, s + k) of t slide a line up or down (the line before it
- * equal to its last, or the line after it to its first)? */
-static bool can_slide(const struct text *t, size_t s, size_t k)
+/*
+ * Where git puts a run of added (or removed) lines that can slide over
+ * equal lines (xdiffi.c's xdl_change_compact with the indent heuristic,
+ * git's default): slid up as far as it goes, then down as far as it goes,
+ * then back up to the best of the last few places, scored by the blank
+ * lines and indents around the two splits it makes. The weights are
+ * git's; a tie goes to the lower place.
+ */
+#define MAX_INDENT  200
+#define MAX_BLANKS  20
+#define MAX_SLIDING 100
+
+/* Columns of a line's indent (a tab to the next multiple of 8), or -1
+ * for a line of white space only (git's: space, tab, CR, LF). */
+static int line_indent(const struct text *t, size_t i)
 {
-	return k && ((s > 0 && line_eq(t, s - 1, t, s + k - 1)) ||
-		     (s + k < t->n && line_eq(t, s, t, s + k)));
+	const char *p = t->p + t->ls[i];
+	size_t len = t->ls[i + 1] - t->ls[i];
+	int ret = 0;
+
+	for (size_t j = 0; j < len; j++) {
+		if (p[j] == ' ')
+			ret += 1;
+		else if (p[j] == '\t')
+			ret += 8 - ret % 8;
+		else if (p[j] != '\n' && p[j] != '\r')
+			return ret;
+		if (ret >= MAX_INDENT)
+			return MAX_INDENT;
+	}
+	return -1;
+}
+
+/* What surrounds the split just before line at of t. */
+struct split {
+	bool end_of_file;
+	int indent;	 /* of the line at the split; -1 blank or none */
+	int pre_blank;	 /* blank lines just before it */
+	int pre_indent;	 /* of the line before those; -1 none */
+	int post_blank;	 /* blank lines just after the line at the split */
+	int post_indent; /* of the line after those; -1 none */
+};
+
+static void measure_split(const struct text *t, size_t at, struct split *m)
+{
+	m->end_of_file = at >= t->n;
+	m->indent = m->end_of_file ? -1 : line_indent(t, at);
+	m->pre_blank = 0;
+	m->pre_indent = -1;
+	for (size_t i = at; i-- > 0;) {
+		m->pre_indent = line_indent(t, i);
+		if (m->pre_indent != -1)
+			break;
+		if (++m->pre_blank == MAX_BLANKS) {
+			m->pre_indent = 0;
+			break;
+		}
+	}
+	m->post_blank = 0;
+	m->post_indent = -1;
+	for (size_t i = at + 1; i < t->n; i++) {
+		m->post_indent = line_indent(t, i);
+		if (m->post_indent != -1)
+			break;
+		if (++m->post_blank == MAX_BLANKS) {
+			m->post_indent = 0;
+			break;
+		}
+	}
+}
+
+struct split_score {
+	int effective_indent;
+	int penalty;
+};
+
+static void score_split(const struct split *m, struct split_score *s)
+{
+	int post_blank = m->indent == -1 ? 1 + m->post_blank : 0;
+	int total_blank = m->pre_blank + post_blank;
+	int indent = m->indent != -1 ? m->indent : m->post_indent;
+	bool blanks = total_blank != 0;
+
+	if (m->pre_indent == -1 && m->pre_blank == 0)
+		s->penalty += 1; /* start of file */
+	if (m->end_of_file)
+		s->penalty += 21;
+	s->penalty += -30 * total_blank + 6 * post_blank;
+	s->effective_indent += indent;
+	if (indent == -1 || m->pre_indent == -1 || indent == m->pre_indent)
+		return;
+	if (indent > m->pre_indent)
+		s->penalty += blanks ? 10 : -4; /* indented */
+	else if (m->post_indent != -1 && m->post_indent > indent)
+		s->penalty += blanks ? 17 : 24; /* outdented */
+	else
+		s->penalty += blanks ? 17 : 23; /* dedented */
+}
+
+/* Below zero when a is the better split. */
+static int split_cmp(const struct split_score *a, const struct split_score *b)
+{
+	int c = (a->effective_indent > b->effective_indent) -
+		(a->effective_indent < b->effective_indent);
+
+	return 60 * c + (a->penalty - b->penalty);
+}
+
+/* The first line of the run of g lines at s of t where git leaves it. */
+static size_t place_run(const struct text *t, size_t s, size_t g)
+{
+	struct split_score best_score = {0, 0};
+	size_t earliest_end, end, shift, best = 0;
+	bool have = false;
+
+	while (s > 0 && line_eq(t, s - 1, t, s + g - 1))
+		s--;
+	earliest_end = s + g;
+	while (s + g < t->n && line_eq(t, s, t, s + g))
+		s++;
+	end = s + g;
+	if (end == earliest_end)
+		return s;
+	shift = earliest_end;
+	if (end > g + 1 && end - g - 1 > shift)
+		shift = end - g - 1;
+	if (end > MAX_SLIDING && end - MAX_SLIDING > shift)
+		shift = end - MAX_SLIDING;
+	for (; shift <= end; shift++) {
+		struct split_score sc = {0, 0};
+		struct split m;
+
+		measure_split(t, shift, &m);
+		score_split(&m, &sc);
+		measure_split(t, shift - g, &m);
+		score_split(&m, &sc);
+		if (!have || split_cmp(&sc, &best_score) <= 0) {
+			best_score = sc;
+			best = shift;
+			have = true;
+		}
+	}
+	return best - g;
 }
 
 static void add_lines(struct st_buf *b, char origin, const struct text *t,
@@ -790,13 +927,13 @@ static void add_range(struct st_buf *b, size_t first, size_t count)
 }
 
 /*
- * The diff of two texts that differ in one run of lines, when xdiff has
- * no choice to make: the runs have no line in common (so the longest
- * common subsequence of the middle is empty) and neither can slide (so
- * git's compaction and indent heuristic leave them). That is git's one
- * hunk: the removed lines, the added ones, three lines of context each
- * side. Returns 1 without output when xdiff must decide. Skipping xdiff
- * and libgit2's hashing of both texts is most of the cost of an edit.
+ * The diff of two texts that differ in one run of lines with no line in
+ * common (so the longest common subsequence of the middle is empty, and
+ * xdiff has no choice to make but where a run that can slide goes). That
+ * is git's one hunk: the removed lines, the added ones, three lines of
+ * context each side. Returns 1 without output when xdiff must decide.
+ * Skipping xdiff and libgit2's hashing of both texts is most of the cost
+ * of an edit.
  */
 static int simple_hunk(struct st_buf *b, struct tree_diff *td, const char *da,
 		       size_t la, const char *dc, size_t lc,
@@ -816,13 +953,22 @@ static int simple_hunk(struct st_buf *b, struct tree_diff *td, const char *da,
 		suf++;
 	k = a.n - pre - suf;
 	m = c.n - pre - suf;
-	if ((k && m > 4096 / k) || can_slide(&a, pre, k) ||
-	    can_slide(&c, pre, m))
+	if (k && m > 4096 / k)
 		return 1;
 	for (size_t i = pre; i < pre + k; i++)
 		for (size_t j = pre; j < pre + m; j++)
 			if (line_eq(&a, i, &c, j))
 				return 1;
+	/* Lines only added or only removed may slide over equal ones (both
+	 * texts are the same around them). Removed lines facing added ones
+	 * stay where they face: git slides such a pair apart and back. */
+	if (!k || !m) {
+		const struct text *t = k ? &a : &c;
+		size_t s = place_run(t, pre, k + m);
+
+		suf = t->n - s - k - m;
+		pre = s;
+	}
 	before = pre < 3 ? pre : 3;
 	after = suf < 3 ? suf : 3;
 	st_buf_addf(b, "--- %s\n+++ %s\n@@ -", old_label, new_label);
