@@ -16,6 +16,7 @@
 #include "review-dash/patchid.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -801,32 +802,30 @@ struct split {
 	int post_indent; /* of the line after those; -1 none */
 };
 
+/* The blank lines from line i on, going by step (-1 or 1), and the indent
+ * of the line after them (-1 when none; 0 after MAX_BLANKS of them). */
+static void blank_run(const struct text *t, ptrdiff_t i, int step, int *blank,
+		      int *indent)
+{
+	*blank = 0;
+	*indent = -1;
+	for (; i >= 0 && (size_t)i < t->n; i += step) {
+		*indent = line_indent(t, (size_t)i);
+		if (*indent != -1)
+			return;
+		if (++*blank == MAX_BLANKS) {
+			*indent = 0;
+			return;
+		}
+	}
+}
+
 static void measure_split(const struct text *t, size_t at, struct split *m)
 {
 	m->end_of_file = at >= t->n;
 	m->indent = m->end_of_file ? -1 : line_indent(t, at);
-	m->pre_blank = 0;
-	m->pre_indent = -1;
-	for (size_t i = at; i-- > 0;) {
-		m->pre_indent = line_indent(t, i);
-		if (m->pre_indent != -1)
-			break;
-		if (++m->pre_blank == MAX_BLANKS) {
-			m->pre_indent = 0;
-			break;
-		}
-	}
-	m->post_blank = 0;
-	m->post_indent = -1;
-	for (size_t i = at + 1; i < t->n; i++) {
-		m->post_indent = line_indent(t, i);
-		if (m->post_indent != -1)
-			break;
-		if (++m->post_blank == MAX_BLANKS) {
-			m->post_indent = 0;
-			break;
-		}
-	}
+	blank_run(t, (ptrdiff_t)at - 1, -1, &m->pre_blank, &m->pre_indent);
+	blank_run(t, (ptrdiff_t)at + 1, 1, &m->post_blank, &m->post_indent);
 }
 
 struct split_score {
