@@ -681,46 +681,41 @@ static int patch_exists(struct st_httpd_req *req, struct st_store *s,
  * patch id from the path (which must exist), the page asked for, the
  * base URL, and the total that sql_count gives for the patch id.
  */
-static int patch_list_begin(struct st_httpd_req *req, struct st_store *s,
-			    const char *sql_count, int64_t *id,
-			    struct rd_api_page *pg, int64_t *total,
-			    struct st_buf *base)
-{
-	sqlite3_stmt *st;
-	int rc = rd_dash_id(id, req->args[0], &req->err);
+/* One object of a list hanging on patch (a row of its list query). */
+typedef json_t *(*row_json_fn)(const char *base, int64_t patch,
+			       sqlite3_stmt *st);
 
-	if (rc == 0)
-		rc = rd_api_parse_page(req, pg);
-	if (rc == 0)
-		rc = patch_exists(req, s, *id);
-	if (rc < 0)
-		return rc;
-	rd_dash_base_url(req, base);
-	st = st_store_stmt(s, sql_count, &req->err);
-	if (!st)
-		return ST_ERROR;
-	sqlite3_bind_int64(st, 1, *id);
-	return rd_api_count_of(s, st, total, &req->err);
-}
-
-int rd_api_patch_comments(struct st_httpd_req *req)
+/*
+ * A paged list of what hangs on the patch in the path: sql_count counts
+ * it for ?1, the patch; sql lists it with ?1 the patch, ?3 and ?4 the
+ * page's LIMIT and OFFSET (?2, left NULL, is for a query that can also
+ * pick one item); row makes each object.
+ */
+static int patch_list(struct st_httpd_req *req, const char *sql_count,
+		      const char *sql, row_json_fn row)
 {
-	static const char sql[] =
-		"SELECT m.id, m.msgid, m.date, m.subject, ifnull(m.body, ''),"
-		" ifnull(pe.id, 0), ifnull(pe.name, ''), ifnull(pe.email, '')"
-		" FROM comments c JOIN messages m ON m.id = c.message_id"
-		" LEFT JOIN people pe ON pe.id = m.author_id"
-		" WHERE c.patch_id = ? ORDER BY m.date, m.id LIMIT ? OFFSET ?";
-	static const char sql_count[] =
-		"SELECT count(*) FROM comments WHERE patch_id = ?";
 	struct st_store *s = rd_dash_ro(req);
 	struct st_buf base = ST_BUF_INIT;
 	struct rd_api_page pg;
 	json_t *arr = json_array();
 	sqlite3_stmt *st;
 	int64_t id, total = 0;
-	int rc = patch_list_begin(req, s, sql_count, &id, &pg, &total, &base);
+	int rc = rd_dash_id(&id, req->args[0], &req->err);
 
+	if (rc == 0)
+		rc = rd_api_parse_page(req, &pg);
+	if (rc == 0)
+		rc = patch_exists(req, s, id);
+	if (rc < 0)
+		goto out;
+	rd_dash_base_url(req, &base);
+	st = st_store_stmt(s, sql_count, &req->err);
+	if (!st) {
+		rc = ST_ERROR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = rd_api_count_of(s, st, &total, &req->err);
 	if (rc < 0)
 		goto out;
 	st = st_store_stmt(s, sql, &req->err);
@@ -729,29 +724,10 @@ int rd_api_patch_comments(struct st_httpd_req *req)
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, pg.per_page);
-	sqlite3_bind_int64(st, 3, (pg.page - 1) * pg.per_page);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
-		int64_t cid = sqlite3_column_int64(st, 0);
-
-		st_json_set_int(o, "id", cid);
-		json_object_set_new(o, "web_url",
-				    rd_api_jurl(base.buf, "/patch/%lld/", id));
-		json_object_set_new(o, "msgid", rd_api_jmsgid(rd_col(st, 1)));
-		json_object_set_new(o, "list_archive_url", json_null());
-		json_object_set_new(o, "date",
-				    rd_api_jdate(sqlite3_column_int64(st, 2)));
-		st_json_set_str(o, "subject", rd_col(st, 3));
-		json_object_set_new(
-			o, "submitter",
-			rd_api_person_json(base.buf,
-					   sqlite3_column_int64(st, 5),
-					   rd_col(st, 6), rd_col(st, 7)));
-		st_json_set_str(o, "content", rd_col(st, 4));
-		json_object_set_new(o, "headers", json_object());
-		json_array_append_new(arr, o);
-	}
+	sqlite3_bind_int64(st, 3, pg.per_page);
+	sqlite3_bind_int64(st, 4, (pg.page - 1) * pg.per_page);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, row(base.buf, id, st));
 	sqlite3_reset(st);
 	if ((rc = rd_step_error(s, rc, &req->err)) < 0)
 		goto out;
@@ -761,6 +737,42 @@ out:
 	json_decref(arr);
 	st_buf_release(&base);
 	return rc;
+}
+
+static json_t *comment_json(const char *base, int64_t patch, sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+
+	st_json_set_int(o, "id", sqlite3_column_int64(st, 0));
+	json_object_set_new(o, "web_url",
+			    rd_api_jurl(base, "/patch/%lld/", patch));
+	json_object_set_new(o, "msgid", rd_api_jmsgid(rd_col(st, 1)));
+	json_object_set_new(o, "list_archive_url", json_null());
+	json_object_set_new(o, "date",
+			    rd_api_jdate(sqlite3_column_int64(st, 2)));
+	st_json_set_str(o, "subject", rd_col(st, 3));
+	json_object_set_new(o, "submitter",
+			    rd_api_person_json(base,
+					       sqlite3_column_int64(st, 5),
+					       rd_col(st, 6), rd_col(st, 7)));
+	st_json_set_str(o, "content", rd_col(st, 4));
+	json_object_set_new(o, "headers", json_object());
+	return o;
+}
+
+int rd_api_patch_comments(struct st_httpd_req *req)
+{
+	static const char sql[] =
+		"SELECT m.id, m.msgid, m.date, m.subject, ifnull(m.body, ''),"
+		" ifnull(pe.id, 0), ifnull(pe.name, ''), ifnull(pe.email, '')"
+		" FROM comments c JOIN messages m ON m.id = c.message_id"
+		" LEFT JOIN people pe ON pe.id = m.author_id"
+		" WHERE c.patch_id = ?1 ORDER BY m.date, m.id"
+		" LIMIT ?3 OFFSET ?4";
+	static const char sql_count[] =
+		"SELECT count(*) FROM comments WHERE patch_id = ?";
+
+	return patch_list(req, sql_count, sql, comment_json);
 }
 
 static json_t *check_json(const char *base, int64_t patch, sqlite3_stmt *st)
@@ -799,35 +811,8 @@ int rd_api_patch_checks(struct st_httpd_req *req)
 {
 	static const char sql_count[] =
 		"SELECT count(*) FROM api_checks WHERE patch_id = ?";
-	struct st_store *s = rd_dash_ro(req);
-	struct st_buf base = ST_BUF_INIT;
-	struct rd_api_page pg;
-	json_t *arr = json_array();
-	sqlite3_stmt *st;
-	int64_t id, total = 0;
-	int rc = patch_list_begin(req, s, sql_count, &id, &pg, &total, &base);
 
-	if (rc < 0)
-		goto out;
-	st = st_store_stmt(s, sql_checks, &req->err);
-	if (!st) {
-		rc = ST_ERROR;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 3, pg.per_page);
-	sqlite3_bind_int64(st, 4, (pg.page - 1) * pg.per_page);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, check_json(base.buf, id, st));
-	sqlite3_reset(st);
-	if ((rc = rd_step_error(s, rc, &req->err)) < 0)
-		goto out;
-	rc = rd_api_reply_list(req, base.buf, &pg, total, arr);
-	arr = NULL;
-out:
-	json_decref(arr);
-	st_buf_release(&base);
-	return rc;
+	return patch_list(req, sql_count, sql_checks, check_json);
 }
 
 static const char *body_str(json_t *body, const char *key, size_t max,
