@@ -1,7 +1,9 @@
 /*
  * tree-diff.c: the diff of a commit as `git show` prints it, so that its
- * patch-id equals git's. libgit2 reads objects and diffs two buffers;
- * the rest follows git 2.39 rather than libgit2, whose choices differ:
+ * patch-id equals git's. libgit2 reads objects (and diffs two texts for
+ * rd_tree_commit_diff, whose hunk headers name functions; for patch-ids
+ * linediff.h does, without hashing them first); the rest follows git
+ * 2.39 rather than libgit2, whose choices differ:
  * the tree walk skips identical subtrees (tree-diff.c), renames are found
  * with git's rules and scores (diffcore-rename.c: exact matches, unique
  * basenames at 75%, then the best of 4 candidates per destination at
@@ -13,6 +15,7 @@
 #include "review-dash/tree.h"
 
 #include "common/xalloc.h"
+#include "review-dash/linediff.h"
 #include "review-dash/patchid.h"
 
 #include <dirent.h>
@@ -95,8 +98,7 @@ struct tree_diff {
 	int rc;
 	struct st_error *err;
 	bool for_id; /* only a patch-id is wanted: hunk headers do not count */
-	size_t *lines; /* line starts, reused by simple_hunk */
-	size_t alines;
+	struct rd_linediff *lines; /* for_id: git's diff, without libgit2 */
 };
 
 /* The source s and destination d of rename detection, or NULL once
@@ -717,271 +719,6 @@ static int on_line(const git_diff_delta *d, const git_diff_hunk *h,
 	return 0;
 }
 
-/* Where the lines of p[0..len) start, into td->lines from index at;
- * returns the count. lines[at + count] is len. */
-static size_t split_lines(struct tree_diff *td, size_t at, const char *p,
-			  size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; n++) {
-		const char *nl = memchr(p + i, '\n', len - i);
-
-		if (at + n + 2 > td->alines) {
-			td->alines = (at + n + 2) * 2;
-			td->lines = st_xreallocarray(td->lines, td->alines,
-						     sizeof(*td->lines));
-		}
-		td->lines[at + n] = i;
-		i = nl ? (size_t)(nl - p) + 1 : len;
-	}
-	if (at + n + 1 > td->alines) {
-		td->alines = at + n + 1;
-		td->lines = st_xreallocarray(td->lines, td->alines,
-					     sizeof(*td->lines));
-	}
-	td->lines[at + n] = len;
-	return n;
-}
-
-/* Line i of a text whose line starts are ls[]. */
-struct text {
-	const char *p;
-	const size_t *ls;
-	size_t n;
-};
-
-static bool line_eq(const struct text *x, size_t i, const struct text *y,
-		    size_t j)
-{
-	size_t lx = x->ls[i + 1] - x->ls[i], ly = y->ls[j + 1] - y->ls[j];
-
-	return lx == ly && !memcmp(x->p + x->ls[i], y->p + y->ls[j], lx);
-}
-
-/*
- * Where git puts a run of added (or removed) lines that can slide over
- * equal lines (xdiffi.c's xdl_change_compact with the indent heuristic,
- * git's default): slid up as far as it goes, then down as far as it goes,
- * then back up to the best of the last few places, scored by the blank
- * lines and indents around the two splits it makes. The weights are
- * git's; a tie goes to the lower place.
- */
-#define MAX_INDENT  200
-#define MAX_BLANKS  20
-#define MAX_SLIDING 100
-
-/* Columns of a line's indent (a tab to the next multiple of 8), or -1
- * for a line of white space only (git's: space, tab, CR, LF). */
-static int line_indent(const struct text *t, size_t i)
-{
-	const char *p = t->p + t->ls[i];
-	size_t len = t->ls[i + 1] - t->ls[i];
-	int ret = 0;
-
-	for (size_t j = 0; j < len; j++) {
-		if (p[j] == ' ')
-			ret += 1;
-		else if (p[j] == '\t')
-			ret += 8 - ret % 8;
-		else if (p[j] != '\n' && p[j] != '\r')
-			return ret;
-		if (ret >= MAX_INDENT)
-			return MAX_INDENT;
-	}
-	return -1;
-}
-
-/* What surrounds the split just before line at of t. */
-struct split {
-	bool end_of_file;
-	int indent;	 /* of the line at the split; -1 blank or none */
-	int pre_blank;	 /* blank lines just before it */
-	int pre_indent;	 /* of the line before those; -1 none */
-	int post_blank;	 /* blank lines just after the line at the split */
-	int post_indent; /* of the line after those; -1 none */
-};
-
-/* The blank lines from line i on, going by step (-1 or 1), and the indent
- * of the line after them (-1 when none; 0 after MAX_BLANKS of them). */
-static void blank_run(const struct text *t, ptrdiff_t i, int step, int *blank,
-		      int *indent)
-{
-	*blank = 0;
-	*indent = -1;
-	for (; i >= 0 && (size_t)i < t->n; i += step) {
-		*indent = line_indent(t, (size_t)i);
-		if (*indent != -1)
-			return;
-		if (++*blank == MAX_BLANKS) {
-			*indent = 0;
-			return;
-		}
-	}
-}
-
-static void measure_split(const struct text *t, size_t at, struct split *m)
-{
-	m->end_of_file = at >= t->n;
-	m->indent = m->end_of_file ? -1 : line_indent(t, at);
-	blank_run(t, (ptrdiff_t)at - 1, -1, &m->pre_blank, &m->pre_indent);
-	blank_run(t, (ptrdiff_t)at + 1, 1, &m->post_blank, &m->post_indent);
-}
-
-struct split_score {
-	int effective_indent;
-	int penalty;
-};
-
-static void score_split(const struct split *m, struct split_score *s)
-{
-	int post_blank = m->indent == -1 ? 1 + m->post_blank : 0;
-	int total_blank = m->pre_blank + post_blank;
-	int indent = m->indent != -1 ? m->indent : m->post_indent;
-	bool blanks = total_blank != 0;
-
-	if (m->pre_indent == -1 && m->pre_blank == 0)
-		s->penalty += 1; /* start of file */
-	if (m->end_of_file)
-		s->penalty += 21;
-	s->penalty += -30 * total_blank + 6 * post_blank;
-	s->effective_indent += indent;
-	if (indent == -1 || m->pre_indent == -1 || indent == m->pre_indent)
-		return;
-	if (indent > m->pre_indent)
-		s->penalty += blanks ? 10 : -4; /* indented */
-	else if (m->post_indent != -1 && m->post_indent > indent)
-		s->penalty += blanks ? 17 : 24; /* outdented */
-	else
-		s->penalty += blanks ? 17 : 23; /* dedented */
-}
-
-/* Below zero when a is the better split. */
-static int split_cmp(const struct split_score *a, const struct split_score *b)
-{
-	int c = (a->effective_indent > b->effective_indent) -
-		(a->effective_indent < b->effective_indent);
-
-	return 60 * c + (a->penalty - b->penalty);
-}
-
-/* The first line of the run of g lines at s of t where git leaves it. */
-static size_t place_run(const struct text *t, size_t s, size_t g)
-{
-	struct split_score best_score = {0, 0};
-	size_t earliest_end, end, shift, best = 0;
-	bool have = false;
-
-	while (s > 0 && line_eq(t, s - 1, t, s + g - 1))
-		s--;
-	earliest_end = s + g;
-	while (s + g < t->n && line_eq(t, s, t, s + g))
-		s++;
-	end = s + g;
-	if (end == earliest_end)
-		return s;
-	shift = earliest_end;
-	if (end > g + 1 && end - g - 1 > shift)
-		shift = end - g - 1;
-	if (end > MAX_SLIDING && end - MAX_SLIDING > shift)
-		shift = end - MAX_SLIDING;
-	for (; shift <= end; shift++) {
-		struct split_score sc = {0, 0};
-		struct split m;
-
-		measure_split(t, shift, &m);
-		score_split(&m, &sc);
-		measure_split(t, shift - g, &m);
-		score_split(&m, &sc);
-		if (!have || split_cmp(&sc, &best_score) <= 0) {
-			best_score = sc;
-			best = shift;
-			have = true;
-		}
-	}
-	return best - g;
-}
-
-static void add_lines(struct st_buf *b, char origin, const struct text *t,
-		      size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++) {
-		size_t len = t->ls[i + 1] - t->ls[i];
-
-		st_buf_addch(b, origin);
-		st_buf_add(b, t->p + t->ls[i], len);
-		if (!len || t->p[t->ls[i] + len - 1] != '\n')
-			st_buf_addstr(b, "\n\\ No newline at end of file\n");
-	}
-}
-
-/* A hunk header's "start,count" as git prints it: the first line
- * (1-based; the line before for an empty range), ",count" unless 1. */
-static void add_range(struct st_buf *b, size_t first, size_t count)
-{
-	if (count == 1)
-		st_buf_addf(b, "%zu", first + 1);
-	else
-		st_buf_addf(b, "%zu,%zu", first + (count > 0), count);
-}
-
-/*
- * The diff of two texts that differ in one run of lines with no line in
- * common (so the longest common subsequence of the middle is empty, and
- * xdiff has no choice to make but where a run that can slide goes). That
- * is git's one hunk: the removed lines, the added ones, three lines of
- * context each side. Returns 1 without output when xdiff must decide.
- * Skipping xdiff and libgit2's hashing of both texts is most of the cost
- * of an edit.
- */
-static int simple_hunk(struct st_buf *b, struct tree_diff *td, const char *da,
-		       size_t la, const char *dc, size_t lc,
-		       const char *old_label, const char *new_label)
-{
-	struct text a = {da, NULL, 0}, c = {dc, NULL, 0};
-	size_t pre = 0, suf = 0, k, m, before, after;
-
-	a.n = split_lines(td, 0, da, la);
-	c.n = split_lines(td, a.n + 1, dc, lc);
-	a.ls = td->lines;
-	c.ls = td->lines + a.n + 1;
-	while (pre < a.n && pre < c.n && line_eq(&a, pre, &c, pre))
-		pre++;
-	while (suf < a.n - pre && suf < c.n - pre &&
-	       line_eq(&a, a.n - 1 - suf, &c, c.n - 1 - suf))
-		suf++;
-	k = a.n - pre - suf;
-	m = c.n - pre - suf;
-	if (k && m > 4096 / k)
-		return 1;
-	for (size_t i = pre; i < pre + k; i++)
-		for (size_t j = pre; j < pre + m; j++)
-			if (line_eq(&a, i, &c, j))
-				return 1;
-	/* Lines only added or only removed may slide over equal ones (both
-	 * texts are the same around them). Removed lines facing added ones
-	 * stay where they face: git slides such a pair apart and back. */
-	if (!k || !m) {
-		const struct text *t = k ? &a : &c;
-		size_t s = place_run(t, pre, k + m);
-
-		suf = t->n - s - k - m;
-		pre = s;
-	}
-	before = pre < 3 ? pre : 3;
-	after = suf < 3 ? suf : 3;
-	st_buf_addf(b, "--- %s\n+++ %s\n@@ -", old_label, new_label);
-	add_range(b, pre - before, before + k + after);
-	st_buf_addstr(b, " +");
-	add_range(b, pre - before, before + m + after);
-	st_buf_addstr(b, " @@\n");
-	add_lines(b, ' ', &a, pre - before, pre);
-	add_lines(b, '-', &a, pre, pre + k);
-	add_lines(b, '+', &c, pre, pre + m);
-	add_lines(b, ' ', &a, pre + k, pre + k + after);
-	return 0;
-}
-
 /* One file pair, as git's builtin_diff prints it; a or b NULL for a
  * creation or a deletion. */
 static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
@@ -1054,21 +791,22 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 		if (la != lc || memcmp(da, dc, la))
 			st_buf_addf(b, "Binary files %s and %s differ\n",
 				    old_label.buf, new_label.buf);
-	} else if ((la != lc || memcmp(da, dc, la)) &&
-		   (!td->for_id ||
-		    simple_hunk(b, td, da, la, dc, lc, old_label.buf,
-				new_label.buf) != 0)) {
+	} else if ((la != lc || memcmp(da, dc, la)) && td->for_id) {
+		st_buf_addf(b, "--- %s\n+++ %s\n", old_label.buf,
+			    new_label.buf);
+		if (!td->lines)
+			td->lines = rd_linediff_new();
+		rd_linediff_hunks(td->lines, da, la, dc, lc, b);
+	} else if (la != lc || memcmp(da, dc, la)) {
 		struct hunk_out o = {b, old_label.buf, new_label.buf, false};
-		int e;
 
 		opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
 		opts.context_lines = 3;
 		/* Buffers, without paths: libgit2 then looks for no
 		 * .gitattributes (git_diff_blobs does, with a dozen system
 		 * calls per file), and git show reads none either. */
-		e = git_diff_buffers(da, la, NULL, dc, lc, NULL, &opts, NULL,
-				     NULL, on_hunk, on_line, &o);
-		if (e < 0)
+		if (git_diff_buffers(da, la, NULL, dc, lc, NULL, &opts, NULL,
+				     NULL, on_hunk, on_line, &o) < 0)
 			rc = st_error_set(td->err, ST_ERROR,
 					  "cannot diff '%s': %s", newp,
 					  gitmsg());
@@ -1133,7 +871,7 @@ out:
 	free(td.pairs);
 	free(td.srcs);
 	free(td.dsts);
-	free(td.lines);
+	rd_linediff_free(td.lines);
 	git_tree_free(ptree);
 	git_tree_free(ctree);
 	git_commit_free(parent);

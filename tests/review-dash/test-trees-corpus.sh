@@ -1,8 +1,9 @@
 # test-trees-corpus.sh: every patch-id of a first sync equals git's on a
 # repository of single edits to real C headers (bench/gen-repo-headers.py):
 # large files, hunks xdiff may slide, form feeds, final newlines toggled.
-# It guards the one-hunk path of review-dash/tree-diff.c (simple_hunk) and
-# rd_patch_id's white space rules against git itself.
+# It guards review-dash/linediff.c (placing runs that slide, form feeds
+# in the indent heuristic) and rd_patch_id's white space rules against
+# git itself.
 . "$(dirname "$0")/../lib.sh"
 
 export GIT_CONFIG_NOSYSTEM=1 HOME="$T"
