@@ -177,7 +177,8 @@ static struct file *file_new(const char *prefix, const git_tree_entry *e)
 	struct file *f = st_xcalloc(1, sizeof(*f));
 	struct st_buf p = ST_BUF_INIT;
 
-	st_buf_addf(&p, "%s%s", prefix, git_tree_entry_name(e));
+	st_buf_addstr(&p, prefix);
+	st_buf_addstr(&p, git_tree_entry_name(e));
 	f->path = st_buf_detach(&p, NULL);
 	git_oid_cpy(&f->id, git_tree_entry_id(e));
 	f->mode = (uint32_t)git_tree_entry_filemode(e);
@@ -264,7 +265,9 @@ static void one_side(struct tree_diff *td, const git_tree_entry *e,
 					      gitmsg());
 			return;
 		}
-		st_buf_addf(&p, "%s%s/", prefix, git_tree_entry_name(e));
+		st_buf_addstr(&p, prefix);
+		st_buf_addstr(&p, git_tree_entry_name(e));
+		st_buf_addch(&p, '/');
 		walk_trees(td, added ? NULL : t, added ? t : NULL, p.buf);
 		st_buf_release(&p);
 		git_tree_free(t);
@@ -296,8 +299,9 @@ static void both_sides(struct tree_diff *td, const git_tree_entry *x,
 					      prefix, git_tree_entry_name(x),
 					      gitmsg());
 		} else {
-			st_buf_addf(&p, "%s%s/", prefix,
-				    git_tree_entry_name(x));
+			st_buf_addstr(&p, prefix);
+			st_buf_addstr(&p, git_tree_entry_name(x));
+			st_buf_addch(&p, '/');
 			walk_trees(td, t, u, p.buf);
 		}
 		st_buf_release(&p);
@@ -608,7 +612,8 @@ static void add_path(struct st_buf *b, const char *prefix, const char *name)
 		if (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7f)
 			quote = true;
 	if (!quote) {
-		st_buf_addf(b, "%s%s", prefix, name);
+		st_buf_addstr(b, prefix);
+		st_buf_addstr(b, name);
 		return;
 	}
 	st_buf_addf(b, "\"%s", prefix);
@@ -680,14 +685,23 @@ struct hunk_out {
 	bool started;
 };
 
+static void add_labels(struct st_buf *b, const char *old_label,
+		       const char *new_label)
+{
+	st_buf_addstr(b, "--- ");
+	st_buf_addstr(b, old_label);
+	st_buf_addstr(b, "\n+++ ");
+	st_buf_addstr(b, new_label);
+	st_buf_addch(b, '\n');
+}
+
 static int on_hunk(const git_diff_delta *d, const git_diff_hunk *h,
 		   void *payload)
 {
 	struct hunk_out *o = payload;
 
 	if (!o->started) {
-		st_buf_addf(o->b, "--- %s\n+++ %s\n", o->old_label,
-			    o->new_label);
+		add_labels(o->b, o->old_label, o->new_label);
 		o->started = true;
 	}
 	st_buf_add(o->b, h->header, h->header_len);
@@ -774,7 +788,10 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 		 * then are they made unique as git does (a prefix search). */
 		abbrev_oid(x, binary ? odb : NULL, oid_a, abbrev);
 		abbrev_oid(y, binary ? odb : NULL, oid_c, abbrev);
-		st_buf_addf(b, "index %s..%s", x, y);
+		st_buf_addstr(b, "index ");
+		st_buf_addstr(b, x);
+		st_buf_addstr(b, "..");
+		st_buf_addstr(b, y);
 		if (a && c && a->mode == c->mode)
 			st_buf_addf(b, " %06o", a->mode);
 		st_buf_addch(b, '\n');
@@ -792,8 +809,7 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 			st_buf_addf(b, "Binary files %s and %s differ\n",
 				    old_label.buf, new_label.buf);
 	} else if ((la != lc || memcmp(da, dc, la)) && td->for_id) {
-		st_buf_addf(b, "--- %s\n+++ %s\n", old_label.buf,
-			    new_label.buf);
+		add_labels(b, old_label.buf, new_label.buf);
 		if (!td->lines)
 			td->lines = rd_linediff_new();
 		rd_linediff_hunks(td->lines, da, la, dc, lc, b);
