@@ -18,7 +18,6 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -833,19 +832,28 @@ static void add_lines(struct st_buf *b, char origin, const struct side *t,
 	}
 }
 
+static void add_num(struct st_buf *b, long v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do
+		tmp[--i] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	st_buf_add(b, tmp + i, sizeof(tmp) - i);
+}
+
 /* A hunk header's "start,count" as git prints it: the first line
  * (1-based; the line before for an empty range), ",count" unless 1. */
 static void add_range(struct st_buf *b, long first, long count)
 {
-	char tmp[48];
-	int n;
-
-	if (count == 1)
-		n = snprintf(tmp, sizeof(tmp), "%ld", first + 1);
-	else
-		n = snprintf(tmp, sizeof(tmp), "%ld,%ld", first + (count > 0),
-			     count);
-	st_buf_add(b, tmp, (size_t)n);
+	if (count == 1) {
+		add_num(b, first + 1);
+		return;
+	}
+	add_num(b, first + (count > 0));
+	st_buf_addch(b, ',');
+	add_num(b, count);
 }
 
 /* Hunks: changes at most 2 * CONTEXT unchanged lines apart go together;
