@@ -444,12 +444,17 @@ static char *take_oid(const char *p)
 	return o;
 }
 
+/* needle in hay, ASCII case ignored. Runs on every commit message: the
+ * full compare only where the first letter matches. */
 static const char *find_ci(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
+	int lo = tolower((unsigned char)needle[0]);
+	int up = toupper((unsigned char)needle[0]);
 
 	for (; *hay; hay++)
-		if (!st_strncasecmp(hay, needle, n))
+		if ((*hay == lo || *hay == up) &&
+		    !st_strncasecmp(hay, needle, n))
 			return hay;
 	return NULL;
 }
