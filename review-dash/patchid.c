@@ -18,15 +18,38 @@
 
 #define HEXSZ 40
 
-/* Add this file's digest into result with carry, then restart ctx
+/* SHA-1 fed in large pieces: one call per line would cost more than the
+ * hashing of so short a text. */
+struct hasher {
+	struct sha1_ctx ctx;
+	size_t n;
+	uint8_t buf[4096];
+};
+
+static void hasher_add(struct hasher *h, const void *p, size_t n)
+{
+	if (h->n + n > sizeof(h->buf)) {
+		sha1_update(&h->ctx, h->n, h->buf);
+		h->n = 0;
+		if (n > sizeof(h->buf)) {
+			sha1_update(&h->ctx, n, p);
+			return;
+		}
+	}
+	memcpy(h->buf + h->n, p, n);
+	h->n += n;
+}
+
+/* Add this file's digest into result with carry, then restart the hash
  * (git's flush_one_hunk). */
-static void flush_one_hunk(uint8_t result[SHA1_DIGEST_SIZE],
-			   struct sha1_ctx *ctx)
+static void flush_one_hunk(uint8_t result[SHA1_DIGEST_SIZE], struct hasher *h)
 {
 	uint8_t hash[SHA1_DIGEST_SIZE];
 	unsigned carry = 0;
 
-	sha1_digest(ctx, sizeof(hash), hash); /* also re-initialises ctx */
+	sha1_update(&h->ctx, h->n, h->buf);
+	h->n = 0;
+	sha1_digest(&h->ctx, sizeof(hash), hash); /* also re-initialises */
 	for (int i = 0; i < SHA1_DIGEST_SIZE; ++i) {
 		carry += result[i] + hash[i];
 		result[i] = (uint8_t)carry;
@@ -83,34 +106,37 @@ static void scan_hunk_header(const char *p, size_t len, int *before, int *after)
 	*after = (int)n[1];
 }
 
-/* White space as git's own isspace() has it: not \f nor \v, which the C
- * library's counts (a form feed line is common in GNU-style sources). */
-static bool git_isspace(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Hash the line without its white space; returns the count hashed. */
-static size_t hash_without_space(struct sha1_ctx *ctx, const char *line,
+/* Hash the line without its white space, as git's own isspace() has it:
+ * not \f nor \v, which the C library's counts (a form feed line is common
+ * in GNU-style sources). Returns the count hashed. Every byte is stored
+ * and only the others kept: no branch per byte, which the mix of letters
+ * and spaces in code would defeat. */
+static size_t hash_without_space(struct hasher *h, const char *line,
 				 size_t len)
 {
-	uint8_t tmp[256];
-	size_t n = 0, total = 0;
+	size_t total = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
+	while (len) {
+		size_t room = sizeof(h->buf) - h->n, k = len < room ? len : room;
+		size_t n = h->n;
 
-		if (git_isspace(c))
-			continue;
-		tmp[n++] = c;
-		if (n == sizeof(tmp)) {
-			sha1_update(ctx, n, tmp);
-			total += n;
-			n = 0;
+		for (size_t i = 0; i < k; i++) {
+			unsigned char c = (unsigned char)line[i];
+
+			h->buf[n] = c;
+			n += !((c == ' ') | (c == '\t') | (c == '\n') |
+			       (c == '\r'));
+		}
+		total += n - h->n;
+		h->n = n;
+		line += k;
+		len -= k;
+		if (h->n == sizeof(h->buf)) {
+			sha1_update(&h->ctx, h->n, h->buf);
+			h->n = 0;
 		}
 	}
-	sha1_update(ctx, n, tmp);
-	return total + n;
+	return total;
 }
 
 /* The text of an "index A..B[ mode]" line's two ids, as git keeps them. */
@@ -151,13 +177,14 @@ int rd_patch_id(char out[RD_PATCH_ID_HEXSZ], const char *diff, size_t len)
 	static const char hex[] = "0123456789abcdef";
 	uint8_t result[SHA1_DIGEST_SIZE] = {0};
 	char pre[HEXSZ + 1] = "", post[HEXSZ + 1] = "";
-	struct sha1_ctx ctx;
+	struct hasher h;
 	const char *p = diff, *end = diff + len;
 	int before = -1, after = -1;
 	bool binary = false;
 	size_t patchlen = 0;
 
-	sha1_init(&ctx);
+	sha1_init(&h.ctx);
+	h.n = 0;
 	out[0] = '\0';
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -190,10 +217,9 @@ int rd_patch_id(char out[RD_PATCH_ID_HEXSZ], const char *diff, size_t len)
 			    starts_with(line, n, "Binary files")) {
 				binary = true;
 				before = 0;
-				sha1_update(&ctx, strlen(pre), (uint8_t *)pre);
-				sha1_update(&ctx, strlen(post),
-					    (uint8_t *)post);
-				flush_one_hunk(result, &ctx);
+				hasher_add(&h, pre, strlen(pre));
+				hasher_add(&h, post, strlen(post));
+				flush_one_hunk(result, &h);
 				continue;
 			} else if (starts_with(line, n, "index ")) {
 				copy_index_ids(line, n, pre, post);
@@ -218,16 +244,16 @@ int rd_patch_id(char out[RD_PATCH_ID_HEXSZ], const char *diff, size_t len)
 			}
 			if (!starts_with(line, n, "diff "))
 				break;
-			flush_one_hunk(result, &ctx);
+			flush_one_hunk(result, &h);
 			before = after = -1;
 		}
 		if (line[0] == '-' || line[0] == ' ')
 			before--;
 		if (line[0] == '+' || line[0] == ' ')
 			after--;
-		patchlen += hash_without_space(&ctx, line, n);
+		patchlen += hash_without_space(&h, line, n);
 	}
-	flush_one_hunk(result, &ctx);
+	flush_one_hunk(result, &h);
 	if (!patchlen)
 		return -1;
 	for (int i = 0; i < SHA1_DIGEST_SIZE; i++) {
