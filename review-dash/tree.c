@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <libgen.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +294,9 @@ struct job {
 	char *subject;
 	char *message;
 	bool is_merge;
+	bool finished; /* indexed (under the pool's lock) */
+	int branch;    /* index of the branch reaching it, linked as it is
+			  stored (a first sync); -1: linked later */
 	char patch_id[RD_PATCH_ID_HEXSZ];
 	int rc;
 	struct st_error err;
@@ -342,74 +344,155 @@ static void index_one(git_repository *repo, int abbrev, struct job *j)
 	git_commit_free(c);
 }
 
-/* The workers index jobs[] in runs while the main thread writes the
- * finished ones in order, so storing overlaps indexing. */
+/*
+ * The pool: the main thread adds jobs as the walk finds them, workers
+ * index them in runs as soon as a run is there, then the main thread
+ * writes the finished ones in order, so walking, indexing and storing
+ * overlap. Jobs live in blocks of BLOCK, allocated as jobs are added and
+ * freed once written; a run never spans two blocks.
+ */
+#define BLOCK 4096
+
 struct pool {
 	const char *path;
 	int abbrev;
-	struct job *jobs;
-	size_t n;
-	atomic_size_t next;
-	atomic_bool stop; /* the writer failed: give up */
-	size_t done;	  /* jobs[0..done) are finished (under lock) */
-	size_t written;	  /* jobs[0..written) are stored (under lock) */
-	bool *finished;
-	int rc; /* a worker could not open the repository */
+	unsigned nthreads; /* workers wanted */
+	unsigned started;  /* workers running */
+	pthread_t th[16];
+	struct job **blocks; /* grown under lock, by the main thread only */
+	size_t nblocks;
+	size_t added;	/* jobs added (main thread) */
+	size_t n;	/* jobs workers may take (under lock) */
+	bool closed;	/* n is final (under lock) */
+	size_t next;	/* next job to hand out (under lock) */
+	bool stop;	/* give up (under lock) */
+	size_t done;	/* jobs[0..done) are finished (under lock) */
+	size_t written; /* jobs[0..written) are stored (under lock) */
+	int rc;		/* a worker could not open the repository */
 	struct st_error err;
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* done moved */
-	pthread_cond_t room; /* written moved, or stop */
+	pthread_cond_t work; /* n, closed, written or stop moved */
 };
 
-/* Jobs [k, end) are finished: one lock and wake-up per run. */
+static struct job *job_at(struct pool *p, size_t i)
+{
+	return &p->blocks[i / BLOCK][i % BLOCK];
+}
+
+/* Jobs [k, end) are finished (lock held). */
 static void finish(struct pool *p, size_t k, size_t end)
 {
-	pthread_mutex_lock(&p->lock);
 	while (k < end)
-		p->finished[k++] = true;
-	while (p->done < p->n && p->finished[p->done])
+		job_at(p, k++)->finished = true;
+	while (p->done < p->n && job_at(p, p->done)->finished)
 		p->done++;
 	pthread_cond_signal(&p->cond);
-	pthread_mutex_unlock(&p->lock);
 }
 
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	git_repository *repo = NULL;
-	size_t i;
 
 	if (git_repository_open(&repo, p->path) < 0) {
 		pthread_mutex_lock(&p->lock);
 		p->rc = st_error_set(&p->err, ST_ERROR,
 				     "cannot open repository '%s': %s", p->path,
 				     gitmsg());
-		pthread_cond_signal(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 		repo = NULL;
 	}
 	/* Runs of consecutive commits: a commit's parent is usually the
 	 * next one, so its trees and blobs are still in this thread's
-	 * repository cache. Without a repository, jobs fail. */
-	while (!atomic_load(&p->stop) &&
-	       (i = atomic_fetch_add(&p->next, RUN)) < p->n) {
-		size_t end = i + RUN < p->n ? i + RUN : p->n;
+	 * repository cache. A run is whole unless the walk is over, and
+	 * at most AHEAD jobs ahead of the writer. Without a repository,
+	 * jobs fail. */
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		size_t i = p->next, end;
+		struct job *run;
 
-		pthread_mutex_lock(&p->lock);
-		while (!atomic_load(&p->stop) && i >= p->written + AHEAD)
-			pthread_cond_wait(&p->room, &p->lock);
-		pthread_mutex_unlock(&p->lock);
-
-		for (size_t k = i; k < end; k++) {
-			if (repo)
-				index_one(repo, p->abbrev, &p->jobs[k]);
-			else
-				p->jobs[k].rc = ST_ERROR;
+		if (p->stop || (p->closed && i >= p->n))
+			break;
+		if ((!p->closed && i + RUN > p->n) || i >= p->written + AHEAD) {
+			pthread_cond_wait(&p->work, &p->lock);
+			continue;
 		}
+		end = i + RUN < p->n ? i + RUN : p->n;
+		p->next = end;
+		run = job_at(p, i);
+		pthread_mutex_unlock(&p->lock);
+		for (size_t k = 0; k < end - i; k++) {
+			if (repo)
+				index_one(repo, p->abbrev, &run[k]);
+			else
+				run[k].rc = ST_ERROR;
+		}
+		pthread_mutex_lock(&p->lock);
 		finish(p, i, end);
 	}
+	pthread_mutex_unlock(&p->lock);
 	git_repository_free(repo);
 	return NULL;
+}
+
+/* An empty pool; path and abbrev are set before the first job. */
+static void pool_init(struct pool *p, unsigned nthreads)
+{
+	memset(p, 0, sizeof(*p));
+	p->nthreads = nthreads < 16 ? nthreads : 16;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	pthread_cond_init(&p->work, NULL);
+}
+
+/* Let workers take the jobs added so far (all of them when closing),
+ * starting one more worker per run there is, up to nthreads. */
+static void pool_publish(struct pool *p, bool close)
+{
+	pthread_mutex_lock(&p->lock);
+	p->n = p->added;
+	p->closed = close;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	while (p->started < p->nthreads && p->started * RUN < p->n &&
+	       pthread_create(&p->th[p->started], NULL, worker, p) == 0)
+		p->started++;
+}
+
+/* Add the commit id to index; branch as in struct job. */
+static void pool_add(struct pool *p, const git_oid *id, int branch)
+{
+	size_t i = p->added;
+	struct job *j;
+
+	if (i % BLOCK == 0) {
+		struct job *b = st_xcalloc(BLOCK, sizeof(*b));
+
+		pthread_mutex_lock(&p->lock);
+		p->blocks = st_xreallocarray(p->blocks, i / BLOCK + 1,
+					     sizeof(*p->blocks));
+		p->blocks[i / BLOCK] = b;
+		p->nblocks = i / BLOCK + 1;
+		pthread_mutex_unlock(&p->lock);
+	}
+	j = job_at(p, i);
+	git_oid_cpy(&j->oid, id);
+	j->branch = branch;
+	p->added++;
+	if (p->added % RUN == 0)
+		pool_publish(p, false);
+}
+
+/* All jobs are added. Without any worker, index them all here. */
+static void pool_close(struct pool *p)
+{
+	pool_publish(p, true);
+	if (!p->started && p->n) {
+		p->written = p->n; /* unthrottled */
+		worker(p);
+	}
 }
 
 /* Wait until jobs[0..k] are finished. */
@@ -419,6 +502,35 @@ static void wait_for(struct pool *p, size_t k)
 	while (p->done <= k)
 		pthread_cond_wait(&p->cond, &p->lock);
 	pthread_mutex_unlock(&p->lock);
+}
+
+/* jobs[0..k) are stored: workers may run further ahead. */
+static void pool_written(struct pool *p, size_t k)
+{
+	pthread_mutex_lock(&p->lock);
+	p->written = k;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Stop the workers, wait for them and free every job. */
+static void pool_release(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->started; i++)
+		pthread_join(p->th[i], NULL);
+	for (size_t b = 0; b < p->nblocks; b++) {
+		for (size_t k = 0; p->blocks[b] && k < BLOCK; k++)
+			job_release(&p->blocks[b][k]);
+		free(p->blocks[b]);
+	}
+	free(p->blocks);
+	pthread_cond_destroy(&p->cond);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
 }
 
 /* Message markers and trailers */
@@ -540,6 +652,8 @@ static const char sql_trailer_put[] =
 static const char sql_bc_add[] =
 	"INSERT OR IGNORE INTO branch_commits(branch_id, commit_id) "
 	"SELECT ?1, id FROM commits WHERE tree_id = ?2 AND oid = ?3";
+static const char sql_bc_put[] =
+	"INSERT INTO branch_commits(branch_id, commit_id) VALUES (?, ?)";
 static const char sql_bc_del[] =
 	"DELETE FROM branch_commits WHERE branch_id = ?1 AND commit_id = "
 	"(SELECT id FROM commits WHERE tree_id = ?2 AND oid = ?3)";
@@ -597,8 +711,9 @@ static int put_trailers(struct st_store *s, int64_t commit_id, const char *msg,
 	return rc;
 }
 
+/* Store the commit of j; *id is its row. */
 static int put_commit(struct st_store *s, int64_t tree_id, const struct job *j,
-		      struct st_error *err)
+		      int64_t *id, struct st_error *err)
 {
 	sqlite3_stmt *st = st_store_stmt(s, sql_commit_put, err);
 	char *norm = NULL, *bp = NULL, *xsa = NULL;
@@ -625,13 +740,25 @@ static int put_commit(struct st_store *s, int64_t tree_id, const struct job *j,
 	st_store_bind_text(st, 14, xsa);
 	st_store_bind_text(st, 15, j->message);
 	rc = st_store_step_done(s, st, err);
+	*id = sqlite3_last_insert_rowid(st_store_db(s));
 	if (rc == 0)
-		rc = put_trailers(s, sqlite3_last_insert_rowid(st_store_db(s)),
-				  j->message, err);
+		rc = put_trailers(s, *id, j->message, err);
 	free(norm);
 	free(bp);
 	free(xsa);
 	return rc;
+}
+
+static int put_branch_commit(struct st_store *s, int64_t branch_id,
+			     int64_t commit_id, struct st_error *err)
+{
+	sqlite3_stmt *st = st_store_stmt(s, sql_bc_put, err);
+
+	if (!st)
+		return ST_ERROR;
+	sqlite3_bind_int64(st, 1, branch_id);
+	sqlite3_bind_int64(st, 2, commit_id);
+	return st_store_step_done(s, st, err);
 }
 
 static int get_id(struct st_store *s, const char *sql, int64_t a, const char *b,
@@ -673,9 +800,11 @@ static void oids_add(struct oids *o, const git_oid *id)
 	git_oid_cpy(&o->v[o->n++], id);
 }
 
-/* Commits reachable from push and not from hide (may be NULL). */
-static int walk(struct oids *out, git_repository *repo, const git_oid *push,
-		const git_oid *hide, struct st_error *err)
+/* Call each(arg, id) for the commits reachable from push and not from
+ * hide (may be NULL), as the walk finds them. */
+static int walk(git_repository *repo, const git_oid *push, const git_oid *hide,
+		int (*each)(void *arg, const git_oid *id, struct st_error *err),
+		void *arg, struct st_error *err)
 {
 	git_revwalk *w = NULL;
 	git_oid id;
@@ -688,7 +817,8 @@ static int walk(struct oids *out, git_repository *repo, const git_oid *push,
 		goto out;
 	}
 	while ((rc = git_revwalk_next(&id, w)) == 0)
-		oids_add(out, &id);
+		if ((rc = each(arg, &id, err)) < 0)
+			goto out;
 	if (rc == GIT_ITEROVER)
 		rc = 0;
 	else
@@ -737,15 +867,67 @@ static bool oidset_add(struct oidset *s, const git_oid *id)
 struct branch_state {
 	int64_t id;
 	git_oid tip;
-	struct oids add, del;
-	bool reset;   /* the old tip is gone: rebuild reachability */
-	bool changed; /* tip moved */
+	struct oids add; /* newly reachable, to link by oid (link_branch) */
+	struct oids del; /* no longer reachable */
+	bool reset;	 /* the old tip is gone: rebuild reachability */
+	bool changed;	 /* tip moved */
 };
 
-/* Plan one branch: what becomes reachable and what no longer is. */
-static int plan_branch(struct branch_state *b, git_repository *repo,
+/* What walking the branches decides, while the pool already indexes the
+ * new commits found. */
+struct plan {
+	struct st_store *store;
+	int64_t tree_id; /* 0: never synced, every commit is new */
+	struct pool *pool;
+	struct oidset seen; /* reached by a branch walked before */
+	struct branch_state *b;
+	int branch; /* index of b */
+	bool full;  /* matching must run on everything */
+};
+
+/* A commit newly reachable from pl->b: new to the tree (not stored, not
+ * reached by an earlier branch) goes to the pool. In a first sync it is
+ * linked to the branch as it is stored; otherwise, and when it is not
+ * new, link_branch links it. Reaching a commit stored earlier (a new
+ * branch, a merge of another branch, a rewrite) needs a full matching
+ * run. */
+static int take(void *arg, const git_oid *id, struct st_error *err)
+{
+	struct plan *pl = arg;
+	int64_t cid = 0;
+	int rc = 0;
+
+	if (!oidset_add(&pl->seen, id)) {
+		oids_add(&pl->b->add, id);
+		return 0;
+	}
+	if (pl->tree_id)
+		rc = get_id(pl->store, sql_commit_has, pl->tree_id,
+			    git_oid_tostr_s(id), &cid, NULL, err);
+	if (rc < 0)
+		return rc;
+	if (cid)
+		pl->full = true;
+	else
+		pool_add(pl->pool, id, pl->tree_id ? -1 : pl->branch);
+	if (cid || pl->tree_id)
+		oids_add(&pl->b->add, id);
+	return 0;
+}
+
+static int take_del(void *arg, const git_oid *id, struct st_error *err)
+{
+	(void)err;
+	oids_add(arg, id);
+	return 0;
+}
+
+/* Plan branch pl->branch: what becomes reachable (to take) and what no
+ * longer is. */
+static int plan_branch(struct plan *pl, git_repository *repo,
 		       const char *old_tip, struct st_error *err)
 {
+	struct branch_state *b = pl->b;
 	git_oid old;
 	git_commit *c = NULL;
 	int rc;
@@ -758,12 +940,16 @@ static int plan_branch(struct branch_state *b, git_repository *repo,
 	    git_commit_lookup(&c, repo, &old) < 0) {
 		git_error_clear();
 		b->reset = old_tip != NULL;
-		return walk(&b->add, repo, &b->tip, NULL, err);
+		if (b->reset)
+			pl->full = true;
+		return walk(repo, &b->tip, NULL, take, pl, err);
 	}
 	git_commit_free(c);
-	rc = walk(&b->add, repo, &b->tip, &old, err);
+	rc = walk(repo, &b->tip, &old, take, pl, err);
 	if (rc == 0 && git_graph_descendant_of(repo, &b->tip, &old) != 1)
-		rc = walk(&b->del, repo, &old, &b->tip, err);
+		rc = walk(repo, &old, &b->tip, take_del, &b->del, err);
+	if (b->del.n)
+		pl->full = true;
 	return rc;
 }
 
@@ -856,81 +1042,49 @@ static int old_tips(struct st_store *s, const char *tree, char **names,
 	return rc;
 }
 
-/* Index the commits of todo on nthreads workers and store them, BATCH
+/* Store the commits of the closed pool p as the workers finish them, BATCH
  * per transaction (the first also records the tree and its branches). */
 static int index_commits(struct st_store *s, const struct rd_tree_config *t,
-			 const char *repo_path, git_repository *repo,
-			 struct oids *todo, unsigned nthreads, char **names,
+			 const char *repo_path, struct pool *p, char **names,
 			 size_t nb, struct branch_state *br, int64_t *tree_id,
 			 struct st_error *err)
 {
-	struct pool p = {0};
-	pthread_t th[16];
-	unsigned started = 0;
-	int rc;
+	int rc = st_store_begin(s, err);
 
-	p.path = repo_path;
-	p.abbrev = rd_tree_default_abbrev(repo);
-	p.n = todo->n;
-	p.jobs = st_xcalloc(p.n ? p.n : 1, sizeof(*p.jobs));
-	p.finished = st_xcalloc(p.n ? p.n : 1, sizeof(*p.finished));
-	for (size_t i = 0; i < p.n; i++)
-		git_oid_cpy(&p.jobs[i].oid, &todo->v[i]);
-	atomic_init(&p.next, 0);
-	atomic_init(&p.stop, false);
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.cond, NULL);
-	pthread_cond_init(&p.room, NULL);
-	for (unsigned i = 0; i < nthreads && i < 16 && i < p.n; i++)
-		if (pthread_create(&th[started], NULL, worker, &p) == 0)
-			started++;
-	if (!started && p.n) {
-		p.written = p.n; /* no thread: all of it here, unthrottled */
-		worker(&p);
-	}
-	rc = st_store_begin(s, err);
 	if (rc == 0)
 		rc = put_tree(s, t, repo_path, names, nb, br, tree_id, err);
-	for (size_t i = 0; rc == 0 && i < p.n; i++) {
-		wait_for(&p, i);
-		if (p.jobs[i].rc < 0) {
-			*err = p.rc < 0 ? p.err : p.jobs[i].err;
-			rc = p.rc < 0 ? p.rc : p.jobs[i].rc;
+	for (size_t i = 0; rc == 0 && i < p->n; i++) {
+		struct job *j = job_at(p, i);
+		int64_t cid = 0;
+
+		wait_for(p, i);
+		if (j->rc < 0) {
+			*err = p->rc < 0 ? p->err : j->err;
+			rc = p->rc < 0 ? p->rc : j->rc;
 			break;
 		}
-		rc = put_commit(s, *tree_id, &p.jobs[i], err);
-		job_release(&p.jobs[i]);
-		if ((i + 1) % RUN == 0) {
-			pthread_mutex_lock(&p.lock);
-			p.written = i + 1;
-			pthread_cond_broadcast(&p.room);
-			pthread_mutex_unlock(&p.lock);
+		rc = put_commit(s, *tree_id, j, &cid, err);
+		if (rc == 0 && j->branch >= 0)
+			rc = put_branch_commit(s, br[j->branch].id, cid, err);
+		job_release(j);
+		if ((i + 1) % RUN == 0)
+			pool_written(p, i + 1);
+		if ((i + 1) % BLOCK == 0) {
+			free(p->blocks[i / BLOCK]);
+			p->blocks[i / BLOCK] = NULL;
 		}
-		if (rc == 0 && (i + 1) % BATCH == 0 && i + 1 < p.n) {
+		if (rc == 0 && (i + 1) % BATCH == 0 && i + 1 < p->n) {
 			rc = st_store_commit(s, err);
 			if (rc == 0)
 				rc = st_store_begin(s, err);
 			st_log(ST_LOG_INFO, "tree '%s': %zu of %zu commits",
-			       t->name, i + 1, p.n);
+			       t->name, i + 1, p->n);
 		}
 	}
 	if (rc == 0)
 		rc = st_store_commit(s, err);
 	else
 		st_store_rollback(s);
-	pthread_mutex_lock(&p.lock);
-	atomic_store(&p.stop, true);
-	pthread_cond_broadcast(&p.room);
-	pthread_mutex_unlock(&p.lock);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	for (size_t i = 0; i < p.n; i++)
-		job_release(&p.jobs[i]);
-	free(p.jobs);
-	free(p.finished);
-	pthread_cond_destroy(&p.cond);
-	pthread_cond_destroy(&p.room);
-	pthread_mutex_destroy(&p.lock);
 	return rc;
 }
 
@@ -957,13 +1111,13 @@ int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
 	char **tips = NULL;
 	size_t nb = t->nbranches;
 	struct branch_state *br = NULL;
-	struct oids todo = {0};
-	struct oidset seen = {0};
+	struct pool pool;
+	struct plan pl = {0};
 	int64_t tree_id = 0;
-	bool full = false;
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
+	pool_init(&pool, nthreads ? nthreads : 2);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)512 << 20);
 	/* Cache big trees and blobs too (libgit2 caches neither by
@@ -996,45 +1150,34 @@ int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
 		rc = resolve_branch(&br[i].tip, repo, t->name, names[i], err);
 	if (rc == 0)
 		rc = old_tips(store, t->name, names, nb, tips, err);
-	for (size_t i = 0; rc == 0 && i < nb; i++)
-		rc = plan_branch(&br[i], repo, tips[i], err);
-	if (rc < 0)
-		goto out;
-	/* New to the tree: not stored yet. A branch that now reaches a
-	 * commit stored earlier (a new branch, a merge of another branch,
-	 * a rewrite) needs a full matching run. */
-	rc = get_id(store, sql_tree_get, 0, t->name, &tree_id, NULL, err);
+	if (rc == 0)
+		rc = get_id(store, sql_tree_get, 0, t->name, &pl.tree_id, NULL,
+			    err);
+	/* Index the new commits as the walk finds them. */
+	pool.path = repo_path;
+	pool.abbrev = rd_tree_default_abbrev(repo);
+	pl.store = store;
+	pl.pool = &pool;
 	for (size_t i = 0; rc == 0 && i < nb; i++) {
-		if (br[i].reset || br[i].del.n)
-			full = true;
-		for (size_t k = 0; rc == 0 && k < br[i].add.n; k++) {
-			int64_t cid = 0;
-
-			if (!oidset_add(&seen, &br[i].add.v[k]))
-				continue;
-			if (tree_id)
-				rc = get_id(store, sql_commit_has, tree_id,
-					    git_oid_tostr_s(&br[i].add.v[k]),
-					    &cid, NULL, err);
-			if (cid)
-				full = true;
-			else
-				oids_add(&todo, &br[i].add.v[k]);
-		}
+		pl.b = &br[i];
+		pl.branch = (int)i;
+		rc = plan_branch(&pl, repo, tips[i], err);
 	}
 	if (rc < 0)
 		goto out;
-	rc = index_commits(store, t, repo_path, repo, &todo,
-			   nthreads ? nthreads : 2, names, nb, br, &tree_id,
+	pool_close(&pool);
+	tree_id = pl.tree_id;
+	rc = index_commits(store, t, repo_path, &pool, names, nb, br, &tree_id,
 			   err);
 	if (rc < 0)
 		goto out;
-	stats->commits_indexed = (int64_t)todo.n;
+	stats->commits_indexed = (int64_t)pool.n;
 	rc = st_store_begin(store, err);
 	for (size_t i = 0; rc == 0 && i < nb; i++)
 		rc = link_branch(store, tree_id, &br[i], err);
 	if (rc == 0)
-		rc = rd_match_run(store, full ? RD_MATCH_FULL : 0, NULL, err);
+		rc = rd_match_run(store, pl.full ? RD_MATCH_FULL : 0, NULL,
+				  err);
 	if (rc == 0)
 		rc = st_store_commit(store, err);
 	else
@@ -1045,6 +1188,7 @@ int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
 	stats->patches_total = count_of(store, sql_patch_count, 0);
 	stats->patches_matched = count_of(store, sql_matched_count, 0);
 out:
+	pool_release(&pool);
 	for (size_t i = 0; br && i < nb; i++) {
 		free(br[i].add.v);
 		free(br[i].del.v);
@@ -1052,9 +1196,8 @@ out:
 	}
 	free(br);
 	free(tips);
-	free(todo.v);
-	free(seen.slot);
-	free(seen.used);
+	free(pl.seen.slot);
+	free(pl.seen.used);
 	free(head);
 	free(repo_path);
 	git_repository_free(repo);

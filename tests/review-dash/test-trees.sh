@@ -84,6 +84,12 @@ total=$(g rev-list --all | wc -l)
 expect_json "j['commits_indexed'] == $total and j['commits_total'] == $total"
 expect_json "j['patches_total'] == 0 and j['patches_matched'] == 0"
 check_patch_ids "first sync"
+# Each branch reaches exactly its commits (master's are linked as they are
+# stored, stable-1.0's were all reached by master before).
+for b in master stable-1.0; do
+	n_bc=$(sqlite3 steward.db "SELECT count(*) FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id JOIN commits c ON c.id = bc.commit_id WHERE b.name = '$b'")
+	[ "$n_bc" = "$(g rev-list $b | wc -l)" ] && pass || fail "$b reaches $n_bc commits"
+done
 [ "$(sqlite3 steward.db "SELECT is_merge, git_patch_id IS NULL FROM commits WHERE oid = '$(g rev-parse master)'")" = "1|1" ] \
 	&& pass || fail "merge recorded without patch-id"
 [ "$(sqlite3 steward.db "SELECT count(*) FROM commits WHERE subject = 'Empty commit' AND git_patch_id IS NULL")" = 1 ] \
@@ -207,6 +213,22 @@ run trees sync unreachable
 expect_rc 1 "unreachable url"
 expect_err "cannot fetch 'http://127.0.0.1:1/xen.git'"
 [ ! -e mirrors/unreachable.git ] && [ ! -e mirrors/unreachable.git.tmp ] && pass || fail "no mirror left behind"
+# A commit missing in the middle of history: the walk fails while the
+# workers already index the commits found before it.
+git init -q --bare "$T/broken.git"
+for i in $(seq 1 100); do
+	printf 'commit refs/heads/master\ncommitter C <c@example.org> %d +0000\n' $((1700000000 + i))
+	printf 'data <<EOT\nChange %d\nEOT\nM 644 inline f\ndata <<EOT\n%d\nEOT\n\n' $i $i
+done | git -C "$T/broken.git" fast-import --quiet
+mv "$T"/broken.git/objects/pack/*.pack "$T/broken.pack"
+rm "$T"/broken.git/objects/pack/*
+git -C "$T/broken.git" unpack-objects -q <"$T/broken.pack"
+gone=$(git -C "$T/broken.git" rev-parse master~60)
+rm "$T/broken.git/objects/$(echo "$gone" | cut -c1-2)/$(echo "$gone" | cut -c3-)"
+printf '[tree "broken"]\n\tpath = %s\n\tbranch = master\n' "$T/broken.git" >>steward.conf
+run trees sync broken
+expect_rc 1 "missing commit"
+expect_err "cannot walk"
 run trees sync no-such-tree
 expect_rc 1 "unknown tree"
 expect_err "no tree 'no-such-tree'"
@@ -223,7 +245,7 @@ run trees sync remote --json
 expect_json "j['commits_indexed'] == 1"
 
 run trees list --json
-expect_json "[t['name'] for t in j] == ['xen', 'nogit', 'badbranch', 'unreachable', 'remote']"
+expect_json "[t['name'] for t in j] == ['xen', 'nogit', 'badbranch', 'unreachable', 'broken', 'remote']"
 run trees where nothing-like-this
 expect_rc 1 "where unknown"
 expect_err "no patch or commit 'nothing-like-this'"
