@@ -84,12 +84,18 @@ total=$(g rev-list --all | wc -l)
 expect_json "j['commits_indexed'] == $total and j['commits_total'] == $total"
 expect_json "j['patches_total'] == 0 and j['patches_matched'] == 0"
 check_patch_ids "first sync"
-# Each branch reaches exactly its commits (master's are linked as they are
-# stored, stable-1.0's were all reached by master before).
-for b in master stable-1.0; do
-	n_bc=$(sqlite3 steward.db "SELECT count(*) FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id JOIN commits c ON c.id = bc.commit_id WHERE b.name = '$b'")
-	[ "$n_bc" = "$(g rev-list $b | wc -l)" ] && pass || fail "$b reaches $n_bc commits"
-done
+# Branch $2 of tree $1 reaches exactly the commits git lists for it.
+check_reach() {
+	sqlite3 steward.db "SELECT c.oid FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id JOIN trees t ON t.id = b.tree_id JOIN commits c ON c.id = bc.commit_id WHERE t.name = '$1' AND b.name = '$2'" |
+		sort >"$T/reach.got"
+	g rev-list "$2" | sort >"$T/reach.want"
+	cmp -s "$T/reach.got" "$T/reach.want" && pass ||
+		fail "$1/$2 reaches $(wc -l <"$T/reach.got") commits, git $(wc -l <"$T/reach.want")"
+}
+# master's commits are linked as they are stored; stable-1.0's were all
+# reached by master before.
+check_reach xen master
+check_reach xen stable-1.0
 [ "$(sqlite3 steward.db "SELECT is_merge, git_patch_id IS NULL FROM commits WHERE oid = '$(g rev-parse master)'")" = "1|1" ] \
 	&& pass || fail "merge recorded without patch-id"
 [ "$(sqlite3 steward.db "SELECT count(*) FROM commits WHERE subject = 'Empty commit' AND git_patch_id IS NULL")" = 1 ] \
@@ -246,6 +252,14 @@ expect_json "j['commits_indexed'] == 1"
 
 run trees list --json
 expect_json "[t['name'] for t in j] == ['xen', 'nogit', 'badbranch', 'unreachable', 'broken', 'remote']"
+# A first sync of two branches with commits of their own: topic's merged
+# commit is linked as it is stored, the ones stable-1.0 reached by oid.
+printf '[tree "pair"]\n\tpath = %s\n\tbranch = stable-1.0\n\tbranch = topic\n' "$R" >>steward.conf
+run trees sync pair --json
+expect_rc 0 "first sync of two branches"
+expect_json "j['commits_indexed'] == $(g rev-list stable-1.0 topic | wc -l)"
+check_reach pair stable-1.0
+check_reach pair topic
 run trees where nothing-like-this
 expect_rc 1 "where unknown"
 expect_err "no patch or commit 'nothing-like-this'"
