@@ -1166,6 +1166,10 @@ int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
 	if (rc < 0)
 		goto out;
 	pool_close(&pool);
+	/* Done with the walk: free what it read while the workers index
+	 * (the writer waits for them), not after them. */
+	git_repository_free(repo);
+	repo = NULL;
 	tree_id = pl.tree_id;
 	rc = index_commits(store, t, repo_path, &pool, names, nb, br, &tree_id,
 			   err);
