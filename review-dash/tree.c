@@ -352,6 +352,7 @@ static void index_one(git_repository *repo, int abbrev, struct job *j)
  * freed once written; a run never spans two blocks.
  */
 #define BLOCK 4096
+_Static_assert(BLOCK % RUN == 0, "a run never spans two blocks");
 
 struct pool {
 	const char *path;
