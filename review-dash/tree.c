@@ -1,9 +1,10 @@
 /*
  * tree.c: syncing a git tree into the store (tree.h): opening or
  * mirroring the repository, walking branches incrementally, indexing new
- * commits on worker threads (each with its own repository handle) and
- * writing them in batches, then keeping reachability exact and running
- * matching. The diff text of a commit is made in tree-diff.c.
+ * commits on worker threads (each with its own repository handle) as the
+ * walk finds them and writing them in batches, then keeping reachability
+ * exact and running matching. The diff text of a commit is made in
+ * tree-diff.c.
  */
 #include "review-dash/tree.h"
 
