@@ -481,7 +481,7 @@ static void pool_publish(struct pool *p, bool close)
 	p->closed = close;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
-	while (p->started < p->nthreads && p->started * RUN < p->n &&
+	while (p->started < p->nthreads && p->started * MIN_RUN < p->n &&
 	       pthread_create(&p->th[p->started], NULL, worker, p) == 0)
 		p->started++;
 }
