@@ -63,8 +63,8 @@ struct change {
 struct rd_linediff {
 	struct side a, b;
 	struct slot *slots;
-	size_t nslots;
-	uint32_t *cnt; /* per class: lines of a, lines of b */
+	size_t nslots, aslots; /* in use (a power of two), allocated */
+	uint32_t *cnt;	       /* per class: lines of a, lines of b */
 	size_t acnt;
 	long *kvd;
 	size_t akvd;
@@ -184,6 +184,22 @@ static struct slot *slot_find(struct rd_linediff *d, const char *p, size_t len,
 	}
 }
 
+/* Lines [from, to) of a common end are in both texts: count them for the
+ * class of the middle that holds them, if any. */
+static void count_common(struct rd_linediff *d, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		size_t len;
+		const char *p = line_at(&d->a, i, &len);
+		struct slot *sl = slot_find(d, p, len, line_hash(p, len));
+
+		if (sl->cls) {
+			d->cnt[2 * (sl->cls - 1)]++;
+			d->cnt[2 * (sl->cls - 1) + 1]++;
+		}
+	}
+}
+
 /*
  * Class every line of the middles (a's [pre, a.n - suf), b's likewise)
  * and count, per class, its lines in each whole text: the lines of the
@@ -197,9 +213,10 @@ static void classify(struct rd_linediff *d, size_t pre, size_t suf)
 
 	while (want < 2 * mid)
 		want *= 2;
-	if (want > d->nslots) {
+	if (want > d->aslots) {
 		free(d->slots);
 		d->slots = st_xcalloc(want, sizeof(*d->slots));
+		d->aslots = want;
 	} else {
 		memset(d->slots, 0, want * sizeof(*d->slots));
 	}
@@ -226,23 +243,8 @@ static void classify(struct rd_linediff *d, size_t pre, size_t suf)
 			d->cnt[2 * s->cls[i] + k]++;
 		}
 	}
-	/* A line of the common ends is in both texts. */
-	for (size_t i = 0; i < d->a.n; i++) {
-		size_t len;
-		const char *p;
-		struct slot *sl;
-
-		if (i == pre)
-			i = d->a.n - suf;
-		if (i == d->a.n)
-			break;
-		p = line_at(&d->a, i, &len);
-		sl = slot_find(d, p, len, line_hash(p, len));
-		if (sl->cls) {
-			d->cnt[2 * (sl->cls - 1)]++;
-			d->cnt[2 * (sl->cls - 1) + 1]++;
-		}
-	}
+	count_common(d, 0, pre);
+	count_common(d, d->a.n - suf, d->a.n);
 }
 
 /* xdiff's integer square root approximation: a power of two. */

@@ -97,8 +97,9 @@ struct tree_diff {
 	size_t ndsts;
 	int rc;
 	struct st_error *err;
-	bool for_id; /* only a patch-id is wanted: hunk headers do not count */
-	struct rd_linediff *lines; /* for_id: git's diff, without libgit2 */
+	/* Set when only a patch-id is wanted (hunk headers do not count):
+	 * git's diff without libgit2, see linediff.h. */
+	struct rd_linediff *lines;
 };
 
 /* The source s and destination d of rename detection, or NULL once
@@ -808,10 +809,8 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 		if (la != lc || memcmp(da, dc, la))
 			st_buf_addf(b, "Binary files %s and %s differ\n",
 				    old_label.buf, new_label.buf);
-	} else if ((la != lc || memcmp(da, dc, la)) && td->for_id) {
+	} else if ((la != lc || memcmp(da, dc, la)) && td->lines) {
 		add_labels(b, old_label.buf, new_label.buf);
-		if (!td->lines)
-			td->lines = rd_linediff_new();
 		rd_linediff_hunks(td->lines, da, la, dc, lc, b);
 	} else if (la != lc || memcmp(da, dc, la)) {
 		struct hunk_out o = {b, old_label.buf, new_label.buf, false};
@@ -833,8 +832,8 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 }
 
 static int commit_diff(struct st_buf *out, git_repository *repo,
-		       const git_commit *commit, int abbrev, bool for_id,
-		       struct st_error *err)
+		       const git_commit *commit, int abbrev,
+		       struct rd_linediff *lines, struct st_error *err)
 {
 	struct tree_diff td = {0};
 	git_commit *parent = NULL;
@@ -856,7 +855,7 @@ static int commit_diff(struct st_buf *out, git_repository *repo,
 	}
 	td.repo = repo;
 	td.err = err;
-	td.for_id = for_id;
+	td.lines = lines;
 	walk_trees(&td, ptree, ctree, "");
 	if (td.rc == 0)
 		find_renames(&td);
@@ -887,7 +886,6 @@ out:
 	free(td.pairs);
 	free(td.srcs);
 	free(td.dsts);
-	rd_linediff_free(td.lines);
 	git_tree_free(ptree);
 	git_tree_free(ctree);
 	git_commit_free(parent);
@@ -899,18 +897,18 @@ int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
 			const git_commit *commit, int abbrev,
 			struct st_error *err)
 {
-	return commit_diff(out, repo, commit, abbrev, false, err);
+	return commit_diff(out, repo, commit, abbrev, NULL, err);
 }
 
 int rd_tree_commit_patch_id(char *out, git_repository *repo,
 			    const git_commit *commit, int abbrev,
-			    struct st_error *err)
+			    struct rd_linediff *lines, struct st_error *err)
 {
 	struct st_buf b = ST_BUF_INIT;
 	int rc;
 
 	out[0] = '\0';
-	rc = commit_diff(&b, repo, commit, abbrev, true, err);
+	rc = commit_diff(&b, repo, commit, abbrev, lines, err);
 	if (rc == 0 && b.len && rd_patch_id(out, b.buf, b.len) < 0)
 		out[0] = '\0';
 	st_buf_release(&b);

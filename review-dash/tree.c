@@ -12,6 +12,7 @@
 #include "common/util.h"
 #include "common/xalloc.h"
 #include "review-dash/gitnet.h"
+#include "review-dash/linediff.h"
 #include "review-dash/match.h"
 #include "review-dash/patchid.h"
 #include "review-dash/subject.h"
@@ -321,7 +322,8 @@ static void job_release(struct job *j)
 	j->subject = j->message = NULL;
 }
 
-static void index_one(git_repository *repo, int abbrev, struct job *j)
+static void index_one(git_repository *repo, int abbrev,
+		      struct rd_linediff *lines, struct job *j)
 {
 	git_commit *c = NULL;
 	const git_signature *a, *m;
@@ -346,7 +348,8 @@ static void index_one(git_repository *repo, int abbrev, struct job *j)
 	s = git_commit_message_raw(c);
 	j->message = st_xstrdup(s ? s : "");
 	j->is_merge = git_commit_parentcount(c) > 1;
-	j->rc = rd_tree_commit_patch_id(j->patch_id, repo, c, abbrev, &j->err);
+	j->rc = rd_tree_commit_patch_id(j->patch_id, repo, c, abbrev, lines,
+					&j->err);
 	git_commit_free(c);
 }
 
@@ -419,6 +422,7 @@ static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	git_repository *repo = NULL;
+	struct rd_linediff *lines = rd_linediff_new();
 
 	if (git_repository_open(&repo, p->path) < 0) {
 		pthread_mutex_lock(&p->lock);
@@ -450,7 +454,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		for (size_t k = 0; k < end - i; k++) {
 			if (repo)
-				index_one(repo, p->abbrev, &run[k]);
+				index_one(repo, p->abbrev, lines, &run[k]);
 			else
 				run[k].rc = ST_ERROR;
 		}
@@ -458,6 +462,7 @@ static void *worker(void *arg)
 		finish(p, i, end);
 	}
 	pthread_mutex_unlock(&p->lock);
+	rd_linediff_free(lines);
 	git_repository_free(repo);
 	return NULL;
 }
