@@ -26,11 +26,16 @@ struct hasher {
 	uint8_t buf[4096];
 };
 
+static void hasher_flush(struct hasher *h)
+{
+	sha1_update(&h->ctx, h->n, h->buf);
+	h->n = 0;
+}
+
 static void hasher_add(struct hasher *h, const void *p, size_t n)
 {
 	if (h->n + n > sizeof(h->buf)) {
-		sha1_update(&h->ctx, h->n, h->buf);
-		h->n = 0;
+		hasher_flush(h);
 		if (n > sizeof(h->buf)) {
 			sha1_update(&h->ctx, n, p);
 			return;
@@ -47,8 +52,7 @@ static void flush_one_hunk(uint8_t result[SHA1_DIGEST_SIZE], struct hasher *h)
 	uint8_t hash[SHA1_DIGEST_SIZE];
 	unsigned carry = 0;
 
-	sha1_update(&h->ctx, h->n, h->buf);
-	h->n = 0;
+	hasher_flush(h);
 	sha1_digest(&h->ctx, sizeof(hash), hash); /* also re-initialises */
 	for (int i = 0; i < SHA1_DIGEST_SIZE; ++i) {
 		carry += result[i] + hash[i];
@@ -132,8 +136,7 @@ static size_t hash_without_space(struct hasher *h, const char *line,
 		line += k;
 		len -= k;
 		if (h->n == sizeof(h->buf)) {
-			sha1_update(&h->ctx, h->n, h->buf);
-			h->n = 0;
+			hasher_flush(h);
 		}
 	}
 	return total;
