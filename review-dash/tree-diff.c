@@ -16,6 +16,7 @@
 
 #include "common/xalloc.h"
 #include "review-dash/linediff.h"
+#include "review-dash/objects.h"
 #include "review-dash/patchid.h"
 
 #include <dirent.h>
@@ -69,7 +70,7 @@ struct file {
 	char *path;
 	git_oid id;
 	uint32_t mode;
-	git_blob *blob; /* loaded on demand */
+	struct rd_object *blob; /* loaded on demand */
 	const char *data;
 	size_t len;
 	char sub[64]; /* "Subproject commit <hex>\n" for a gitlink */
@@ -88,7 +89,7 @@ struct pair {
 };
 
 struct tree_diff {
-	git_repository *repo;
+	struct rd_objects *objs;
 	struct pair *pairs;
 	size_t npairs, apairs;
 	size_t *srcs; /* indexes of the deletions in pairs */
@@ -165,7 +166,7 @@ static void file_free(struct file *f)
 {
 	if (!f)
 		return;
-	git_blob_free(f->blob);
+	rd_object_release(f->blob);
 	if (f->sig)
 		free(f->sig->spans);
 	free(f->sig);
@@ -173,22 +174,76 @@ static void file_free(struct file *f)
 	free(f);
 }
 
-static struct file *file_new(const char *prefix, const git_tree_entry *e)
+/* One entry of a tree object, read in place. */
+struct entry {
+	const char *name; /* NUL-terminated in the tree's data */
+	size_t len;
+	uint32_t mode; /* as libgit2's git_tree_entry_filemode gives it */
+	bool tree;
+	const git_oid *id;
+};
+
+/* libgit2's normalize_filemode (git's canon_mode but for any x bit). */
+static uint32_t normal_mode(uint32_t m)
+{
+	if ((m & 0170000) == GIT_FILEMODE_TREE)
+		return GIT_FILEMODE_TREE;
+	if (m & 0111)
+		return GIT_FILEMODE_BLOB_EXECUTABLE;
+	if ((m & 0170000) == GIT_FILEMODE_COMMIT)
+		return GIT_FILEMODE_COMMIT;
+	if ((m & 0170000) == GIT_FILEMODE_LINK)
+		return GIT_FILEMODE_LINK;
+	return GIT_FILEMODE_BLOB;
+}
+
+/* The entry at *pos of tree t ("MODE NAME\0" and a binary id), moving
+ * *pos past it: 1, 0 at the end, -1 when malformed. */
+static int entry_next(const struct rd_object *t, size_t *pos, struct entry *e)
+{
+	const char *d = rd_object_data(t), *end = d + rd_object_size(t);
+	const char *p = d + *pos, *nul;
+	uint32_t m = 0;
+
+	if (p >= end)
+		return 0;
+	for (; p < end && *p != ' '; p++) {
+		if (*p < '0' || *p > '7' || m > 0177777)
+			return -1;
+		m = m << 3 | (uint32_t)(*p - '0');
+	}
+	if (p == d + *pos || p >= end)
+		return -1;
+	p++;
+	nul = memchr(p, '\0', (size_t)(end - p));
+	if (!nul || nul == p || (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
+		return -1;
+	e->name = p;
+	e->len = (size_t)(nul - p);
+	e->tree = (m & 0170000) == GIT_FILEMODE_TREE;
+	e->mode = normal_mode(m);
+	e->id = (const git_oid *)(const void *)(nul + 1);
+	*pos = (size_t)(nul + 1 + GIT_OID_RAWSZ - d);
+	return 1;
+}
+
+static struct file *file_new(const char *prefix, const struct entry *e)
 {
 	struct file *f = st_xcalloc(1, sizeof(*f));
 	struct st_buf p = ST_BUF_INIT;
 
 	st_buf_addstr(&p, prefix);
-	st_buf_addstr(&p, git_tree_entry_name(e));
+	st_buf_add(&p, e->name, e->len);
 	f->path = st_buf_detach(&p, NULL);
-	git_oid_cpy(&f->id, git_tree_entry_id(e));
-	f->mode = (uint32_t)git_tree_entry_filemode(e);
+	git_oid_cpy(&f->id, e->id);
+	f->mode = e->mode;
 	return f;
 }
 
 static int file_load(struct tree_diff *td, struct file *f)
 {
 	char hex[GIT_OID_HEXSZ + 1];
+	struct st_error e = ST_ERROR_INIT;
 
 	if (f->loaded)
 		return 0;
@@ -201,14 +256,12 @@ static int file_load(struct tree_diff *td, struct file *f)
 		f->len = strlen(f->sub);
 		return 0;
 	}
-	if (git_blob_lookup(&f->blob, td->repo, &f->id) < 0) {
-		git_oid_tostr(hex, sizeof(hex), &f->id);
-		return st_error_set(td->err, ST_ERROR,
-				    "cannot read blob '%s' ('%s'): %s", hex,
-				    f->path, gitmsg());
-	}
-	f->data = git_blob_rawcontent(f->blob);
-	f->len = (size_t)git_blob_rawsize(f->blob);
+	if (rd_objects_read(&f->blob, td->objs, &f->id, GIT_OBJECT_BLOB,
+			    &e) < 0)
+		return st_error_set(td->err, ST_ERROR, "'%s': %s", f->path,
+				    e.msg);
+	f->data = rd_object_data(f->blob);
+	f->len = rd_object_size(f->blob);
 	return 0;
 }
 
@@ -230,48 +283,61 @@ static void add_index(size_t **v, size_t *n, size_t i)
 }
 
 /* git's tree order: names compared as if trees had a trailing '/'. */
-static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+static int entry_cmp(const struct entry *a, const struct entry *b)
 {
-	const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
-	size_t lx = strlen(x), ly = strlen(y), n = lx < ly ? lx : ly;
-	int c = memcmp(x, y, n);
-	unsigned cx, cy;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->name, b->name, n);
+	unsigned ca, cb;
 
 	if (c)
 		return c;
-	cx = lx > n					 ? (unsigned char)x[n]
-	     : git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/'
-							 : 0;
-	cy = ly > n					 ? (unsigned char)y[n]
-	     : git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/'
-							 : 0;
-	return (int)cx - (int)cy;
+	ca = a->len > n ? (unsigned char)a->name[n] : a->tree ? '/' : 0;
+	cb = b->len > n ? (unsigned char)b->name[n] : b->tree ? '/' : 0;
+	return (int)ca - (int)cb;
 }
 
-static void walk_trees(struct tree_diff *td, const git_tree *a,
-		       const git_tree *b, const char *prefix);
+static void walk_trees(struct tree_diff *td, const struct rd_object *a,
+		       const struct rd_object *b, const char *prefix);
+
+/* Read the tree e names; NULL (td->rc set) when it cannot be read. */
+static struct rd_object *subtree(struct tree_diff *td, const struct entry *e,
+				 const char *prefix)
+{
+	struct rd_object *t = NULL;
+	struct st_error err = ST_ERROR_INIT;
+
+	if (rd_objects_read(&t, td->objs, e->id, GIT_OBJECT_TREE, &err) < 0)
+		td->rc = st_error_set(td->err, ST_ERROR,
+				      "cannot read tree '%s%s': %s", prefix,
+				      e->name, err.msg);
+	return t;
+}
+
+/* Walk the trees below a common prefix + e->name + "/". */
+static void walk_below(struct tree_diff *td, const struct rd_object *a,
+		       const struct rd_object *b, const char *prefix,
+		       const struct entry *e)
+{
+	struct st_buf p = ST_BUF_INIT;
+
+	st_buf_addstr(&p, prefix);
+	st_buf_add(&p, e->name, e->len);
+	st_buf_addch(&p, '/');
+	walk_trees(td, a, b, p.buf);
+	st_buf_release(&p);
+}
 
 /* Everything under one side's entry e is added (b) or deleted (a). */
-static void one_side(struct tree_diff *td, const git_tree_entry *e,
+static void one_side(struct tree_diff *td, const struct entry *e,
 		     const char *prefix, bool added)
 {
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-		git_tree *t = NULL;
-		struct st_buf p = ST_BUF_INIT;
+	if (e->tree) {
+		struct rd_object *t = subtree(td, e, prefix);
 
-		if (git_tree_lookup(&t, td->repo, git_tree_entry_id(e)) < 0) {
-			td->rc = st_error_set(td->err, ST_ERROR,
-					      "cannot read tree '%s%s': %s",
-					      prefix, git_tree_entry_name(e),
-					      gitmsg());
-			return;
-		}
-		st_buf_addstr(&p, prefix);
-		st_buf_addstr(&p, git_tree_entry_name(e));
-		st_buf_addch(&p, '/');
-		walk_trees(td, added ? NULL : t, added ? t : NULL, p.buf);
-		st_buf_release(&p);
-		git_tree_free(t);
+		if (t)
+			walk_below(td, added ? NULL : t, added ? t : NULL,
+				   prefix, e);
+		rd_object_release(t);
 		return;
 	}
 	if (added) {
@@ -283,65 +349,57 @@ static void one_side(struct tree_diff *td, const git_tree_entry *e,
 	}
 }
 
-/* Both sides have e (same name and kind of entry). */
-static void both_sides(struct tree_diff *td, const git_tree_entry *x,
-		       const git_tree_entry *y, const char *prefix)
+/* Both sides have an entry of this name and kind. */
+static void both_sides(struct tree_diff *td, const struct entry *x,
+		       const struct entry *y, const char *prefix)
 {
-	if (git_tree_entry_type(x) == GIT_OBJECT_TREE) {
-		git_tree *t = NULL, *u = NULL;
-		struct st_buf p = ST_BUF_INIT;
+	if (x->tree) {
+		struct rd_object *t, *u = NULL;
 
-		if (git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)))
+		if (git_oid_equal(x->id, y->id))
 			return;
-		if (git_tree_lookup(&t, td->repo, git_tree_entry_id(x)) < 0 ||
-		    git_tree_lookup(&u, td->repo, git_tree_entry_id(y)) < 0) {
-			td->rc = st_error_set(td->err, ST_ERROR,
-					      "cannot read tree '%s%s': %s",
-					      prefix, git_tree_entry_name(x),
-					      gitmsg());
-		} else {
-			st_buf_addstr(&p, prefix);
-			st_buf_addstr(&p, git_tree_entry_name(x));
-			st_buf_addch(&p, '/');
-			walk_trees(td, t, u, p.buf);
-		}
-		st_buf_release(&p);
-		git_tree_free(t);
-		git_tree_free(u);
+		t = subtree(td, x, prefix);
+		if (t)
+			u = subtree(td, y, prefix);
+		if (u)
+			walk_below(td, t, u, prefix, x);
+		rd_object_release(t);
+		rd_object_release(u);
 		return;
 	}
-	if (git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)) &&
-	    git_tree_entry_filemode(x) == git_tree_entry_filemode(y))
+	if (git_oid_equal(x->id, y->id) && x->mode == y->mode)
 		return;
 	add_pair(td, file_new(prefix, x), file_new(prefix, y), 'M', 0);
 }
 
-static void walk_trees(struct tree_diff *td, const git_tree *a,
-		       const git_tree *b, const char *prefix)
+static void walk_trees(struct tree_diff *td, const struct rd_object *a,
+		       const struct rd_object *b, const char *prefix)
 {
-	size_t na = a ? git_tree_entrycount(a) : 0;
-	size_t nb = b ? git_tree_entrycount(b) : 0;
 	size_t i = 0, j = 0;
+	struct entry x, y;
+	int hx = a ? entry_next(a, &i, &x) : 0;
+	int hy = b ? entry_next(b, &j, &y) : 0;
 
-	while (td->rc == 0 && (i < na || j < nb)) {
-		const git_tree_entry *x =
-			i < na ? git_tree_entry_byindex(a, i) : NULL;
-		const git_tree_entry *y =
-			j < nb ? git_tree_entry_byindex(b, j) : NULL;
-		int c = !x ? 1 : !y ? -1 : entry_cmp(x, y);
+	while (td->rc == 0 && (hx > 0 || hy > 0)) {
+		int c = hx <= 0 ? 1 : hy <= 0 ? -1 : entry_cmp(&x, &y);
 
-		if (c < 0) {
-			one_side(td, x, prefix, false);
-			i++;
-		} else if (c > 0) {
-			one_side(td, y, prefix, true);
-			j++;
-		} else {
-			both_sides(td, x, y, prefix);
-			i++;
-			j++;
+		if (c <= 0) {
+			if (c < 0)
+				one_side(td, &x, prefix, false);
+			else
+				both_sides(td, &x, &y, prefix);
+			hx = entry_next(a, &i, &x);
+		}
+		if (c >= 0) {
+			if (c > 0)
+				one_side(td, &y, prefix, true);
+			hy = entry_next(b, &j, &y);
 		}
 	}
+	if (td->rc == 0 && (hx < 0 || hy < 0))
+		td->rc = st_error_set(td->err, ST_ERROR,
+				      "malformed tree object at '%s'",
+				      *prefix ? prefix : "/");
 }
 
 static bool is_reg(uint32_t mode)
@@ -832,28 +890,37 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 }
 
 static int commit_diff(struct st_buf *out, git_repository *repo,
-		       const git_commit *commit, int abbrev,
-		       struct rd_linediff *lines, struct st_error *err)
+		       struct rd_objects *objs, const git_commit *commit,
+		       int abbrev, struct rd_linediff *lines,
+		       struct st_error *err)
 {
 	struct tree_diff td = {0};
 	git_commit *parent = NULL;
-	git_tree *ptree = NULL, *ctree = NULL;
+	struct rd_object *ptree = NULL, *ctree = NULL;
 	git_odb *odb = NULL;
+	struct st_error e = ST_ERROR_INIT;
 	int rc = 0;
 
 	if (git_commit_parentcount(commit) > 1)
 		return 0;
 	if ((git_commit_parentcount(commit) == 1 &&
-	     (git_commit_parent(&parent, commit, 0) < 0 ||
-	      git_commit_tree(&ptree, parent) < 0)) ||
-	    git_commit_tree(&ctree, commit) < 0 ||
+	     git_commit_parent(&parent, commit, 0) < 0) ||
 	    git_repository_odb(&odb, repo) < 0) {
 		rc = st_error_set(err, ST_ERROR, "cannot read commit '%s': %s",
 				  git_oid_tostr_s(git_commit_id(commit)),
 				  gitmsg());
 		goto out;
 	}
-	td.repo = repo;
+	if ((parent && rd_objects_read(&ptree, objs, git_commit_tree_id(parent),
+				       GIT_OBJECT_TREE, &e) < 0) ||
+	    rd_objects_read(&ctree, objs, git_commit_tree_id(commit),
+			    GIT_OBJECT_TREE, &e) < 0) {
+		rc = st_error_set(err, ST_ERROR, "cannot read commit '%s': %s",
+				  git_oid_tostr_s(git_commit_id(commit)),
+				  e.msg);
+		goto out;
+	}
+	td.objs = objs;
 	td.err = err;
 	td.lines = lines;
 	walk_trees(&td, ptree, ctree, "");
@@ -886,8 +953,8 @@ out:
 	free(td.pairs);
 	free(td.srcs);
 	free(td.dsts);
-	git_tree_free(ptree);
-	git_tree_free(ctree);
+	rd_object_release(ptree);
+	rd_object_release(ctree);
 	git_commit_free(parent);
 	git_odb_free(odb);
 	return rc;
@@ -897,18 +964,28 @@ int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
 			const git_commit *commit, int abbrev,
 			struct st_error *err)
 {
-	return commit_diff(out, repo, commit, abbrev, NULL, err);
+	/* A reader for one diff: its cache only serves this commit. */
+	struct rd_objects *objs = rd_objects_new(repo, (size_t)64 << 20);
+	int rc;
+
+	if (!objs)
+		return st_error_set(err, ST_ERROR,
+				    "cannot read objects: out of memory");
+	rc = commit_diff(out, repo, objs, commit, abbrev, NULL, err);
+	rd_objects_free(objs);
+	return rc;
 }
 
 int rd_tree_commit_patch_id(char *out, git_repository *repo,
-			    const git_commit *commit, int abbrev,
-			    struct rd_linediff *lines, struct st_error *err)
+			    struct rd_objects *objs, const git_commit *commit,
+			    int abbrev, struct rd_linediff *lines,
+			    struct st_error *err)
 {
 	struct st_buf b = ST_BUF_INIT;
 	int rc;
 
 	out[0] = '\0';
-	rc = commit_diff(&b, repo, commit, abbrev, lines, err);
+	rc = commit_diff(&b, repo, objs, commit, abbrev, lines, err);
 	if (rc == 0 && b.len && rd_patch_id(out, b.buf, b.len) < 0)
 		out[0] = '\0';
 	st_buf_release(&b);

@@ -14,6 +14,7 @@
 #include "review-dash/gitnet.h"
 #include "review-dash/linediff.h"
 #include "review-dash/match.h"
+#include "review-dash/objects.h"
 #include "review-dash/patchid.h"
 #include "review-dash/subject.h"
 #include "review-dash/trailer.h"
@@ -38,6 +39,9 @@
  * walk is over, so that both workers finish together. */
 #define RUN	1024
 #define MIN_RUN 32
+/* What each worker's object reader keeps (objects.h): a file's recent
+ * versions and the trees of the commits of its run. */
+#define OBJECT_CACHE ((size_t)256 << 20)
 /* How far workers may run ahead of the writer: bounds the memory held
  * by indexed commits not stored yet (their messages). */
 #define AHEAD 8192
@@ -322,8 +326,8 @@ static void job_release(struct job *j)
 	j->subject = j->message = NULL;
 }
 
-static void index_one(git_repository *repo, int abbrev,
-		      struct rd_linediff *lines, struct job *j)
+static void index_one(git_repository *repo, struct rd_objects *objs,
+		      int abbrev, struct rd_linediff *lines, struct job *j)
 {
 	git_commit *c = NULL;
 	const git_signature *a, *m;
@@ -348,8 +352,8 @@ static void index_one(git_repository *repo, int abbrev,
 	s = git_commit_message_raw(c);
 	j->message = st_xstrdup(s ? s : "");
 	j->is_merge = git_commit_parentcount(c) > 1;
-	j->rc = rd_tree_commit_patch_id(j->patch_id, repo, c, abbrev, lines,
-					&j->err);
+	j->rc = rd_tree_commit_patch_id(j->patch_id, repo, objs, c, abbrev,
+					lines, &j->err);
 	git_commit_free(c);
 }
 
@@ -422,14 +426,17 @@ static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	git_repository *repo = NULL;
+	struct rd_objects *objs = NULL;
 	struct rd_linediff *lines = rd_linediff_new();
 
-	if (git_repository_open(&repo, p->path) < 0) {
+	if (git_repository_open(&repo, p->path) < 0 ||
+	    !(objs = rd_objects_new(repo, OBJECT_CACHE))) {
 		pthread_mutex_lock(&p->lock);
 		p->rc = st_error_set(&p->err, ST_ERROR,
 				     "cannot open repository '%s': %s", p->path,
-				     gitmsg());
+				     repo ? "out of memory" : gitmsg());
 		pthread_mutex_unlock(&p->lock);
+		git_repository_free(repo);
 		repo = NULL;
 	}
 	/* Runs of consecutive commits: a commit's parent is usually the
@@ -454,7 +461,8 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		for (size_t k = 0; k < end - i; k++) {
 			if (repo)
-				index_one(repo, p->abbrev, lines, &run[k]);
+				index_one(repo, objs, p->abbrev, lines,
+					  &run[k]);
 			else
 				run[k].rc = ST_ERROR;
 		}
@@ -463,6 +471,7 @@ static void *worker(void *arg)
 	}
 	pthread_mutex_unlock(&p->lock);
 	rd_linediff_free(lines);
+	rd_objects_free(objs);
 	git_repository_free(repo);
 	return NULL;
 }

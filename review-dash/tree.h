@@ -78,15 +78,17 @@ int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
 int rd_tree_default_abbrev(git_repository *repo);
 
 struct rd_linediff;
+struct rd_objects;
 
 /*
  * The patch-id of commit (RD_PATCH_ID_HEXSZ bytes into out): "" for a
- * merge or a commit with an empty diff. lines: the diffs' scratch memory
- * (linediff.h), one per thread, kept from one commit to the next.
- * 0 or ST_ERROR.
+ * merge or a commit with an empty diff. objs reads repo's trees and blobs
+ * (objects.h) and lines is the diffs' scratch memory (linediff.h): one of
+ * each per thread, kept from one commit to the next. 0 or ST_ERROR.
  */
 int rd_tree_commit_patch_id(char *out, git_repository *repo,
-			    const git_commit *commit, int abbrev,
-			    struct rd_linediff *lines, struct st_error *err);
+			    struct rd_objects *objs, const git_commit *commit,
+			    int abbrev, struct rd_linediff *lines,
+			    struct st_error *err);
 
 #endif
