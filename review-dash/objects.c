@@ -62,6 +62,7 @@ struct rd_objects {
 	size_t nbuckets, count;
 	struct rd_object lru; /* lru.newer: least recently used */
 	size_t cached, cache_max;
+	struct rd_objects_stats stats;
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -287,14 +288,14 @@ static void cache_grow(struct rd_objects *r)
 	free(old);
 }
 
-/* Keep o (a new result at key) unless it would take a quarter of the
- * cache; the least recently used go first. */
+/* Keep o (a new result at key) unless it would take over a quarter of
+ * the cache; the least recently used go first. */
 static void cache_put(struct rd_objects *r, uint64_t key,
 		      struct rd_object *o)
 {
 	size_t k;
 
-	if (o->size > r->cache_max / 4)
+	if (!r->cache_max || o->size > r->cache_max / 4)
 		return;
 	while (r->cached + o->size > r->cache_max && r->lru.newer != &r->lru)
 		cache_drop(r, r->lru.newer);
@@ -470,8 +471,10 @@ static int read_at(struct rd_object **out, struct rd_objects *r, size_t k,
 
 	for (;;) {
 		o = cache_get(r, key | off);
-		if (o)
+		if (o) {
+			r->stats.cached += !n;
 			break;
+		}
 		if (!parse_entry(p, off, &e) || n >= MAX_CHAIN)
 			goto corrupt;
 		if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
@@ -584,9 +587,11 @@ static int read_id(struct rd_object **out, struct rd_objects *r,
 
 		if (off) {
 			r->last = k;
+			r->stats.packed++;
 			return read_at(out, r, k, off, id, err);
 		}
 	}
+	r->stats.odb++;
 	return read_odb(out, r, id, err);
 }
 
@@ -607,6 +612,12 @@ int rd_objects_read(struct rd_object **out, struct rd_objects *r,
 		*out = NULL;
 	}
 	return rc;
+}
+
+void rd_objects_get_stats(const struct rd_objects *r,
+			  struct rd_objects_stats *out)
+{
+	*out = r->stats;
 }
 
 struct rd_objects *rd_objects_new(git_repository *repo, size_t cache_bytes)

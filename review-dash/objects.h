@@ -39,6 +39,16 @@ int rd_objects_read(struct rd_object **out, struct rd_objects *r,
 		    const git_oid *id, git_object_t type,
 		    struct st_error *err);
 
+/* Where the reads of a reader were served from. */
+struct rd_objects_stats {
+	size_t packed; /* found in a pack mapped here */
+	size_t cached; /* of those, served from the cache */
+	size_t odb;    /* read through libgit2 */
+};
+
+void rd_objects_get_stats(const struct rd_objects *r,
+			  struct rd_objects_stats *out);
+
 /* The object's content, NUL-terminated after its size bytes. */
 const char *rd_object_data(const struct rd_object *o);
 size_t rd_object_size(const struct rd_object *o);
