@@ -17,6 +17,7 @@
 #include <libdeflate.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -31,6 +32,8 @@
 /* git's pack-objects caps chains at 4095 (--depth); a longer one is a
  * loop in a corrupt pack. */
 #define MAX_CHAIN 10000
+/* Slots of the memo of where recently read ids are (a power of 2). */
+#define MEMO 16384
 
 struct pack {
 	const unsigned char *idx, *data;
@@ -62,6 +65,13 @@ struct rd_objects {
 	size_t nbuckets, count;
 	struct rd_object lru; /* lru.newer: least recently used */
 	size_t cached, cache_max;
+	/* Where ids read lately are, by their first bytes: most reads are
+	 * of an id read a commit or two before, and this saves the search
+	 * of the index (a cache miss at each step). */
+	struct memo {
+		git_oid id;
+		uint64_t key; /* a cache key; 0: empty */
+	} *memo;
 	struct rd_objects_stats stats;
 };
 
@@ -581,6 +591,17 @@ static int read_odb(struct rd_object **out, struct rd_objects *r,
 static int read_id(struct rd_object **out, struct rd_objects *r,
 		   const git_oid *id, struct st_error *err)
 {
+	uint32_t h;
+	struct memo *m;
+
+	memcpy(&h, id->id, sizeof(h));
+	m = &r->memo[h & (MEMO - 1)];
+	if (m->key && git_oid_equal(&m->id, id)) {
+		r->stats.packed++;
+		return read_at(out, r, (size_t)(m->key >> POS_BITS),
+			       m->key & (((uint64_t)1 << POS_BITS) - 1), id,
+			       err);
+	}
 	for (size_t i = 0; i < r->npacks; i++) {
 		size_t k = (r->last + i) % r->npacks;
 		uint64_t off = pack_find(&r->packs[k], id->id);
@@ -588,6 +609,8 @@ static int read_id(struct rd_object **out, struct rd_objects *r,
 		if (off) {
 			r->last = k;
 			r->stats.packed++;
+			git_oid_cpy(&m->id, id);
+			m->key = (uint64_t)k << POS_BITS | off;
 			return read_at(out, r, k, off, id, err);
 		}
 	}
@@ -634,9 +657,12 @@ struct rd_objects *rd_objects_new(git_repository *repo, size_t cache_bytes)
 	r->nbuckets = 1024;
 	r->buckets = st_xcalloc(r->nbuckets, sizeof(*r->buckets));
 	r->lru.older = r->lru.newer = &r->lru;
+	r->memo = st_xcalloc(MEMO, sizeof(*r->memo));
 	if (!r->dec) {
-		rd_objects_free(r);
-		return NULL;
+		/* As xalloc.h does: out of memory is not a case callers
+		 * handle. */
+		fputs("steward: out of memory for a decompressor\n", stderr);
+		abort();
 	}
 	st_buf_addf(&dir, "%sobjects/pack", git_repository_commondir(repo));
 	d = opendir(dir.buf);
@@ -670,6 +696,7 @@ void rd_objects_free(struct rd_objects *r)
 		pack_unmap(&r->packs[i]);
 	free(r->packs);
 	free(r->buckets);
+	free(r->memo);
 	free(r->delta);
 	if (r->dec)
 		libdeflate_free_decompressor(r->dec);

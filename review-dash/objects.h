@@ -24,7 +24,8 @@ struct rd_object;
 /*
  * A reader of repo's objects for one thread; repo must outlive it.
  * cache_bytes bounds the memory of the results it keeps. Packs it cannot
- * map or that are not version-2 indexes are left to libgit2.
+ * map or that are not version-2 indexes are left to libgit2. Never NULL
+ * (running out of memory aborts, as in xalloc.h).
  */
 struct rd_objects *rd_objects_new(git_repository *repo, size_t cache_bytes);
 void rd_objects_free(struct rd_objects *r);

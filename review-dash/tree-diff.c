@@ -889,35 +889,27 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 	return rc;
 }
 
-static int commit_diff(struct st_buf *out, git_repository *repo,
-		       struct rd_objects *objs, const git_commit *commit,
-		       int abbrev, struct rd_linediff *lines,
-		       struct st_error *err)
+/* The diff from tree old_id (NULL: the empty tree) to tree new_id. */
+static int tree_diff(struct st_buf *out, git_repository *repo,
+		     struct rd_objects *objs, const git_oid *old_id,
+		     const git_oid *new_id, int abbrev, struct rd_linediff *lines,
+		     struct st_error *err)
 {
 	struct tree_diff td = {0};
-	git_commit *parent = NULL;
 	struct rd_object *ptree = NULL, *ctree = NULL;
 	git_odb *odb = NULL;
 	struct st_error e = ST_ERROR_INIT;
 	int rc = 0;
 
-	if (git_commit_parentcount(commit) > 1)
-		return 0;
-	if ((git_commit_parentcount(commit) == 1 &&
-	     git_commit_parent(&parent, commit, 0) < 0) ||
-	    git_repository_odb(&odb, repo) < 0) {
-		rc = st_error_set(err, ST_ERROR, "cannot read commit '%s': %s",
-				  git_oid_tostr_s(git_commit_id(commit)),
+	if (git_repository_odb(&odb, repo) < 0) {
+		rc = st_error_set(err, ST_ERROR, "cannot read objects: %s",
 				  gitmsg());
 		goto out;
 	}
-	if ((parent && rd_objects_read(&ptree, objs, git_commit_tree_id(parent),
-				       GIT_OBJECT_TREE, &e) < 0) ||
-	    rd_objects_read(&ctree, objs, git_commit_tree_id(commit),
-			    GIT_OBJECT_TREE, &e) < 0) {
-		rc = st_error_set(err, ST_ERROR, "cannot read commit '%s': %s",
-				  git_oid_tostr_s(git_commit_id(commit)),
-				  e.msg);
+	if ((old_id && rd_objects_read(&ptree, objs, old_id, GIT_OBJECT_TREE,
+				       &e) < 0) ||
+	    rd_objects_read(&ctree, objs, new_id, GIT_OBJECT_TREE, &e) < 0) {
+		rc = st_error_set(err, ST_ERROR, "%s", e.msg);
 		goto out;
 	}
 	td.objs = objs;
@@ -955,7 +947,6 @@ out:
 	free(td.dsts);
 	rd_object_release(ptree);
 	rd_object_release(ctree);
-	git_commit_free(parent);
 	git_odb_free(odb);
 	return rc;
 }
@@ -964,28 +955,37 @@ int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
 			const git_commit *commit, int abbrev,
 			struct st_error *err)
 {
-	/* A reader for one diff: its cache only serves this commit. */
-	struct rd_objects *objs = rd_objects_new(repo, (size_t)64 << 20);
+	struct rd_objects *objs;
+	git_commit *parent = NULL;
 	int rc;
 
-	if (!objs)
+	if (git_commit_parentcount(commit) > 1)
+		return 0;
+	if (git_commit_parentcount(commit) == 1 &&
+	    git_commit_parent(&parent, commit, 0) < 0)
 		return st_error_set(err, ST_ERROR,
-				    "cannot read objects: out of memory");
-	rc = commit_diff(out, repo, objs, commit, abbrev, NULL, err);
+				    "cannot read the parent of commit '%s': %s",
+				    git_oid_tostr_s(git_commit_id(commit)),
+				    gitmsg());
+	/* A reader for one diff: its cache only serves this commit. */
+	objs = rd_objects_new(repo, (size_t)8 << 20);
+	rc = tree_diff(out, repo, objs, parent ? git_commit_tree_id(parent) : NULL,
+		       git_commit_tree_id(commit), abbrev, NULL, err);
 	rd_objects_free(objs);
+	git_commit_free(parent);
 	return rc;
 }
 
-int rd_tree_commit_patch_id(char *out, git_repository *repo,
-			    struct rd_objects *objs, const git_commit *commit,
-			    int abbrev, struct rd_linediff *lines,
-			    struct st_error *err)
+int rd_tree_diff_patch_id(char *out, git_repository *repo,
+			  struct rd_objects *objs, const git_oid *old_tree,
+			  const git_oid *new_tree, int abbrev,
+			  struct rd_linediff *lines, struct st_error *err)
 {
 	struct st_buf b = ST_BUF_INIT;
 	int rc;
 
 	out[0] = '\0';
-	rc = commit_diff(&b, repo, objs, commit, abbrev, lines, err);
+	rc = tree_diff(&b, repo, objs, old_tree, new_tree, abbrev, lines, err);
 	if (rc == 0 && b.len && rd_patch_id(out, b.buf, b.len) < 0)
 		out[0] = '\0';
 	st_buf_release(&b);

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xalloc.h"
+#include "review-dash/commit.h"
 #include "review-dash/gitnet.h"
 #include "review-dash/linediff.h"
 #include "review-dash/match.h"
@@ -41,7 +42,7 @@
 #define MIN_RUN 32
 /* What each worker's object reader keeps (objects.h): a file's recent
  * versions and the trees of the commits of its run. */
-#define OBJECT_CACHE ((size_t)256 << 20)
+#define OBJECT_CACHE ((size_t)32 << 20)
 /* How far workers may run ahead of the writer: bounds the memory held
  * by indexed commits not stored yet (their messages). */
 #define AHEAD 8192
@@ -304,6 +305,9 @@ struct job {
 	int64_t author_time, commit_time;
 	char *subject;
 	char *message;
+	/* From the message, found by the worker too: */
+	char *norm_subject, *backport_of, *xsa;
+	struct rd_trailers trailers;
 	bool is_merge;
 	bool finished; /* indexed (under the pool's lock) */
 	int branch;    /* index of the branch reaching it, linked as it is
@@ -321,23 +325,42 @@ static void job_release(struct job *j)
 	free(j->committer_email);
 	free(j->subject);
 	free(j->message);
+	free(j->norm_subject);
+	free(j->backport_of);
+	free(j->xsa);
+	rd_trailers_release(&j->trailers);
 	j->author_name = j->author_email = NULL;
 	j->committer_name = j->committer_email = NULL;
 	j->subject = j->message = NULL;
+	j->norm_subject = j->backport_of = j->xsa = NULL;
+	memset(&j->trailers, 0, sizeof(j->trailers));
 }
 
-static void index_one(git_repository *repo, struct rd_objects *objs,
-		      int abbrev, struct rd_linediff *lines, struct job *j)
+static char *backport_of(const char *msg);
+static char *xsa_of(const char *msg);
+
+/* A commit's tree and its parents' count, and its first parent's tree. */
+struct commit_trees {
+	git_oid tree, parent_tree;
+	size_t nparents;
+};
+
+/* j's fields and trees through libgit2: for a commit in a form that
+ * rd_commit_parse leaves to it. */
+static int read_commit_git(git_repository *repo, struct job *j,
+			   struct commit_trees *t)
 {
-	git_commit *c = NULL;
+	git_commit *c = NULL, *parent = NULL;
 	const git_signature *a, *m;
 	const char *s;
 
-	if (git_commit_lookup(&c, repo, &j->oid) < 0) {
-		j->rc = st_error_set(&j->err, ST_ERROR,
-				     "cannot read commit '%s': %s",
-				     git_oid_tostr_s(&j->oid), gitmsg());
-		return;
+	if (git_commit_lookup(&c, repo, &j->oid) < 0 ||
+	    (git_commit_parentcount(c) == 1 &&
+	     git_commit_parent(&parent, c, 0) < 0)) {
+		git_commit_free(c);
+		return st_error_set(&j->err, ST_ERROR,
+				    "cannot read commit '%s': %s",
+				    git_oid_tostr_s(&j->oid), gitmsg());
 	}
 	a = git_commit_author(c);
 	m = git_commit_committer(c);
@@ -351,10 +374,98 @@ static void index_one(git_repository *repo, struct rd_objects *objs,
 	j->subject = st_xstrdup(s ? s : "");
 	s = git_commit_message_raw(c);
 	j->message = st_xstrdup(s ? s : "");
-	j->is_merge = git_commit_parentcount(c) > 1;
-	j->rc = rd_tree_commit_patch_id(j->patch_id, repo, objs, c, abbrev,
-					lines, &j->err);
+	git_oid_cpy(&t->tree, git_commit_tree_id(c));
+	t->nparents = git_commit_parentcount(c);
+	if (parent)
+		git_oid_cpy(&t->parent_tree, git_commit_tree_id(parent));
+	git_commit_free(parent);
 	git_commit_free(c);
+	return 0;
+}
+
+/* Read commit id with objs: *parsed is rd_commit_parse's result, c's
+ * pointers are into *o (release it). */
+static int read_commit(struct rd_object **o, struct rd_commit *c,
+		       bool *parsed, struct rd_objects *objs,
+		       const git_oid *id, struct st_error *err)
+{
+	struct st_error e = ST_ERROR_INIT;
+
+	if (rd_objects_read(o, objs, id, GIT_OBJECT_COMMIT, &e) < 0)
+		return st_error_set(err, ST_ERROR,
+				    "cannot read commit '%s': %s",
+				    git_oid_tostr_s(id), e.msg);
+	*parsed = rd_commit_parse(c, rd_object_data(*o),
+				  rd_object_size(*o)) == 0;
+	return 0;
+}
+
+/* j's fields and trees, without libgit2 for a commit in git's form. */
+static int read_job_commit(git_repository *repo, struct rd_objects *objs,
+			   struct job *j, struct commit_trees *t)
+{
+	struct rd_object *o = NULL, *po = NULL;
+	struct rd_commit c, pc;
+	struct st_buf subject = ST_BUF_INIT;
+	git_oid parent;
+	bool parsed = false, pparsed = false;
+	int rc = read_commit(&o, &c, &parsed, objs, &j->oid, &j->err);
+
+	if (rc < 0 || !parsed) {
+		rd_object_release(o);
+		return rc < 0 ? rc : read_commit_git(repo, j, t);
+	}
+	if (c.nparents == 1) {
+		rd_commit_parent(&c, 0, &parent);
+		rc = read_commit(&po, &pc, &pparsed, objs, &parent, &j->err);
+		if (rc == 0 && !pparsed) {
+			rd_object_release(po);
+			rd_object_release(o);
+			return read_commit_git(repo, j, t);
+		}
+	}
+	if (rc == 0) {
+		j->author_name = st_xstrndup(c.author.name, c.author.name_len);
+		j->author_email =
+			st_xstrndup(c.author.email, c.author.email_len);
+		j->author_time = c.author.time;
+		j->committer_name =
+			st_xstrndup(c.committer.name, c.committer.name_len);
+		j->committer_email =
+			st_xstrndup(c.committer.email, c.committer.email_len);
+		j->commit_time = c.committer.time;
+		rd_commit_add_summary(&subject, c.message, c.message_len);
+		j->subject = st_buf_detach(&subject, NULL);
+		j->message = st_xstrndup(c.message, c.message_len);
+		t->tree = c.tree;
+		t->nparents = c.nparents;
+		if (po)
+			t->parent_tree = pc.tree;
+	}
+	rd_object_release(po);
+	rd_object_release(o);
+	return rc;
+}
+
+static void index_one(git_repository *repo, struct rd_objects *objs,
+		      int abbrev, struct rd_linediff *lines, struct job *j)
+{
+	struct commit_trees t;
+
+	j->rc = read_job_commit(repo, objs, j, &t);
+	if (j->rc < 0)
+		return;
+	j->is_merge = t.nparents > 1;
+	j->norm_subject = rd_subject_normalise(j->subject);
+	j->backport_of = backport_of(j->message);
+	j->xsa = xsa_of(j->message);
+	rd_trailers_parse(&j->trailers, j->message, strlen(j->message));
+	/* A merge is recorded, not diffed. */
+	if (!j->is_merge)
+		j->rc = rd_tree_diff_patch_id(
+			j->patch_id, repo, objs,
+			t.nparents ? &t.parent_tree : NULL, &t.tree, abbrev,
+			lines, &j->err);
 }
 
 /*
@@ -429,15 +540,15 @@ static void *worker(void *arg)
 	struct rd_objects *objs = NULL;
 	struct rd_linediff *lines = rd_linediff_new();
 
-	if (git_repository_open(&repo, p->path) < 0 ||
-	    !(objs = rd_objects_new(repo, OBJECT_CACHE))) {
+	if (git_repository_open(&repo, p->path) < 0) {
 		pthread_mutex_lock(&p->lock);
 		p->rc = st_error_set(&p->err, ST_ERROR,
 				     "cannot open repository '%s': %s", p->path,
-				     repo ? "out of memory" : gitmsg());
+				     gitmsg());
 		pthread_mutex_unlock(&p->lock);
-		git_repository_free(repo);
 		repo = NULL;
+	} else {
+		objs = rd_objects_new(repo, OBJECT_CACHE);
 	}
 	/* Runs of consecutive commits: a commit's parent is usually the
 	 * next one, so its trees and blobs are still in this thread's
@@ -724,14 +835,12 @@ static int64_t count_of(struct st_store *s, const char *sql, int64_t arg)
 }
 
 /* The trailers of a commit message, parsed as mail's are (trailer.h). */
-static int put_trailers(struct st_store *s, int64_t commit_id, const char *msg,
-			struct st_error *err)
+static int put_trailers(struct st_store *s, int64_t commit_id,
+			const struct rd_trailers *t, struct st_error *err)
 {
-	struct rd_trailers t;
 	int rc = 0;
 
-	rd_trailers_parse(&t, msg, strlen(msg));
-	for (size_t i = 0; rc == 0 && i < t.n; i++) {
+	for (size_t i = 0; rc == 0 && i < t->n; i++) {
 		sqlite3_stmt *st = st_store_stmt(s, sql_trailer_put, err);
 
 		if (!st) {
@@ -739,14 +848,13 @@ static int put_trailers(struct st_store *s, int64_t commit_id, const char *msg,
 			break;
 		}
 		sqlite3_bind_int64(st, 1, commit_id);
-		st_store_bind_text(st, 2, t.items[i].kind);
-		st_store_bind_text(st, 3, t.items[i].name);
-		st_store_bind_text(st, 4, t.items[i].email);
+		st_store_bind_text(st, 2, t->items[i].kind);
+		st_store_bind_text(st, 3, t->items[i].name);
+		st_store_bind_text(st, 4, t->items[i].email);
 		st_store_bind_text(st, 5,
-				   t.items[i].value ? t.items[i].value : "");
+				   t->items[i].value ? t->items[i].value : "");
 		rc = st_store_step_done(s, st, err);
 	}
-	rd_trailers_release(&t);
 	return rc;
 }
 
@@ -755,14 +863,10 @@ static int put_commit(struct st_store *s, int64_t tree_id, const struct job *j,
 		      int64_t *id, struct st_error *err)
 {
 	sqlite3_stmt *st = st_store_stmt(s, sql_commit_put, err);
-	char *norm = NULL, *bp = NULL, *xsa = NULL;
 	int rc;
 
 	if (!st)
 		return ST_ERROR;
-	norm = rd_subject_normalise(j->subject);
-	bp = backport_of(j->message);
-	xsa = xsa_of(j->message);
 	sqlite3_bind_int64(st, 1, tree_id);
 	st_store_bind_text(st, 2, git_oid_tostr_s(&j->oid));
 	st_store_bind_text(st, 3, j->author_name);
@@ -772,19 +876,16 @@ static int put_commit(struct st_store *s, int64_t tree_id, const struct job *j,
 	st_store_bind_text(st, 7, j->committer_email);
 	sqlite3_bind_int64(st, 8, j->commit_time);
 	st_store_bind_text(st, 9, j->subject);
-	st_store_bind_text(st, 10, norm);
+	st_store_bind_text(st, 10, j->norm_subject);
 	st_store_bind_text(st, 11, j->patch_id[0] ? j->patch_id : NULL);
 	sqlite3_bind_int(st, 12, j->is_merge);
-	st_store_bind_text(st, 13, bp);
-	st_store_bind_text(st, 14, xsa);
+	st_store_bind_text(st, 13, j->backport_of);
+	st_store_bind_text(st, 14, j->xsa);
 	st_store_bind_text(st, 15, j->message);
 	rc = st_store_step_done(s, st, err);
 	*id = sqlite3_last_insert_rowid(st_store_db(s));
 	if (rc == 0)
-		rc = put_trailers(s, *id, j->message, err);
-	free(norm);
-	free(bp);
-	free(xsa);
+		rc = put_trailers(s, *id, &j->trailers, err);
 	return rc;
 }
 
@@ -839,35 +940,6 @@ static void oids_add(struct oids *o, const git_oid *id)
 	git_oid_cpy(&o->v[o->n++], id);
 }
 
-/* Call each(arg, id) for the commits reachable from push and not from
- * hide (may be NULL), as the walk finds them. */
-static int walk(git_repository *repo, const git_oid *push, const git_oid *hide,
-		int (*each)(void *arg, const git_oid *id, struct st_error *err),
-		void *arg, struct st_error *err)
-{
-	git_revwalk *w = NULL;
-	git_oid id;
-	int rc = 0;
-
-	if (git_revwalk_new(&w, repo) < 0 || git_revwalk_push(w, push) < 0 ||
-	    (hide && git_revwalk_hide(w, hide) < 0)) {
-		rc = st_error_set(err, ST_ERROR, "cannot walk '%s': %s",
-				  git_oid_tostr_s(push), gitmsg());
-		goto out;
-	}
-	while ((rc = git_revwalk_next(&id, w)) == 0)
-		if ((rc = each(arg, &id, err)) < 0)
-			goto out;
-	if (rc == GIT_ITEROVER)
-		rc = 0;
-	else
-		rc = st_error_set(err, ST_ERROR, "cannot walk '%s': %s",
-				  git_oid_tostr_s(push), gitmsg());
-out:
-	git_revwalk_free(w);
-	return rc;
-}
-
 /* A set of oids, open addressing on the first bytes. */
 struct oidset {
 	git_oid *slot;
@@ -903,6 +975,101 @@ static bool oidset_add(struct oidset *s, const git_oid *id)
 	return true;
 }
 
+typedef int (*walk_fn)(void *arg, const git_oid *id, struct st_error *err);
+
+/* The parents of commit id into todo, those not seen yet. */
+static int add_parents(git_repository *repo, struct rd_objects *objs,
+		       const git_oid *id, struct oidset *seen,
+		       struct oids *todo, struct st_error *err)
+{
+	struct rd_object *o = NULL;
+	struct rd_commit c;
+	git_commit *gc = NULL;
+	git_oid parent;
+	bool parsed = false;
+	int rc = read_commit(&o, &c, &parsed, objs, id, err);
+
+	if (rc == 0 && !parsed && git_commit_lookup(&gc, repo, id) < 0)
+		rc = st_error_set(err, ST_ERROR, "cannot read commit '%s': %s",
+				  git_oid_tostr_s(id), gitmsg());
+	/* Last parent first on the stack: the first is walked next. */
+	for (size_t i = parsed ? c.nparents : gc ? git_commit_parentcount(gc) : 0;
+	     rc == 0 && i-- > 0;) {
+		if (parsed)
+			rd_commit_parent(&c, i, &parent);
+		else
+			git_oid_cpy(&parent, git_commit_parent_id(gc, (unsigned)i));
+		if (oidset_add(seen, &parent))
+			oids_add(todo, &parent);
+	}
+	git_commit_free(gc);
+	rd_object_release(o);
+	return rc;
+}
+
+/* Every commit reachable from push, each once, depth first along first
+ * parents (a linear history comes in the revwalk's order), read with
+ * objs: the walk of a first sync, twice as fast as libgit2's revwalk,
+ * which needs its own reads and its date queue for what this does not
+ * do, hiding commits. */
+static int walk_all(git_repository *repo, struct rd_objects *objs,
+		    const git_oid *push, walk_fn each, void *arg,
+		    struct st_error *err)
+{
+	struct oidset seen = {0};
+	struct oids todo = {0};
+	struct st_error e = ST_ERROR_INIT;
+	int rc = 0;
+
+	oidset_add(&seen, push);
+	oids_add(&todo, push);
+	while (rc == 0 && todo.n) {
+		git_oid id = todo.v[--todo.n];
+
+		rc = each(arg, &id, err);
+		if (rc == 0 &&
+		    add_parents(repo, objs, &id, &seen, &todo, &e) < 0)
+			rc = st_error_set(err, ST_ERROR, "cannot walk '%s': %s",
+					  git_oid_tostr_s(push), e.msg);
+	}
+	free(seen.slot);
+	free(seen.used);
+	free(todo.v);
+	return rc;
+}
+
+/* Call each(arg, id) for the commits reachable from push and not from
+ * hide (may be NULL), as the walk finds them. */
+static int walk(git_repository *repo, struct rd_objects *objs,
+		const git_oid *push, const git_oid *hide, walk_fn each,
+		void *arg, struct st_error *err)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	int rc = 0;
+
+	if (!hide)
+		return walk_all(repo, objs, push, each, arg, err);
+
+	if (git_revwalk_new(&w, repo) < 0 || git_revwalk_push(w, push) < 0 ||
+	    (hide && git_revwalk_hide(w, hide) < 0)) {
+		rc = st_error_set(err, ST_ERROR, "cannot walk '%s': %s",
+				  git_oid_tostr_s(push), gitmsg());
+		goto out;
+	}
+	while ((rc = git_revwalk_next(&id, w)) == 0)
+		if ((rc = each(arg, &id, err)) < 0)
+			goto out;
+	if (rc == GIT_ITEROVER)
+		rc = 0;
+	else
+		rc = st_error_set(err, ST_ERROR, "cannot walk '%s': %s",
+				  git_oid_tostr_s(push), gitmsg());
+out:
+	git_revwalk_free(w);
+	return rc;
+}
+
 struct branch_state {
 	int64_t id;
 	git_oid tip;
@@ -918,6 +1085,7 @@ struct plan {
 	struct st_store *store;
 	int64_t tree_id; /* 0: never synced, every commit is new */
 	struct pool *pool;
+	struct rd_objects *objs; /* the walk's reader */
 	struct oidset seen; /* reached by a branch walked before */
 	struct branch_state *b;
 	int branch; /* index of b */
@@ -981,12 +1149,13 @@ static int plan_branch(struct plan *pl, git_repository *repo,
 		b->reset = old_tip != NULL;
 		if (b->reset)
 			pl->full = true;
-		return walk(repo, &b->tip, NULL, take, pl, err);
+		return walk(repo, pl->objs, &b->tip, NULL, take, pl, err);
 	}
 	git_commit_free(c);
-	rc = walk(repo, &b->tip, &old, take, pl, err);
+	rc = walk(repo, pl->objs, &b->tip, &old, take, pl, err);
 	if (rc == 0 && git_graph_descendant_of(repo, &b->tip, &old) != 1)
-		rc = walk(repo, &old, &b->tip, take_del, &b->del, err);
+		rc = walk(repo, pl->objs, &old, &b->tip, take_del, &b->del,
+			  err);
 	if (b->del.n)
 		pl->full = true;
 	return rc;
@@ -1197,6 +1366,7 @@ int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
 	pool.abbrev = rd_tree_default_abbrev(repo);
 	pl.store = store;
 	pl.pool = &pool;
+	pl.objs = rd_objects_new(repo, (size_t)1 << 20);
 	for (size_t i = 0; rc == 0 && i < nb; i++) {
 		pl.b = &br[i];
 		pl.branch = (int)i;
@@ -1207,6 +1377,8 @@ int rd_tree_sync(struct st_store *store, const struct rd_tree_config *t,
 	pool_close(&pool);
 	/* Done with the walk: free what it read while the workers index
 	 * (the writer waits for them), not after them. */
+	rd_objects_free(pl.objs);
+	pl.objs = NULL;
 	git_repository_free(repo);
 	repo = NULL;
 	tree_id = pl.tree_id;
@@ -1241,6 +1413,7 @@ out:
 	free(tips);
 	free(pl.seen.slot);
 	free(pl.seen.used);
+	rd_objects_free(pl.objs);
 	free(head);
 	free(repo_path);
 	git_repository_free(repo);

@@ -81,14 +81,15 @@ struct rd_linediff;
 struct rd_objects;
 
 /*
- * The patch-id of commit (RD_PATCH_ID_HEXSZ bytes into out): "" for a
- * merge or a commit with an empty diff. objs reads repo's trees and blobs
+ * The patch-id (RD_PATCH_ID_HEXSZ bytes into out) of the diff `git show`
+ * prints for a commit of tree new_tree whose parent has old_tree (NULL:
+ * a root commit); "" for an empty diff. objs reads repo's trees and blobs
  * (objects.h) and lines is the diffs' scratch memory (linediff.h): one of
  * each per thread, kept from one commit to the next. 0 or ST_ERROR.
  */
-int rd_tree_commit_patch_id(char *out, git_repository *repo,
-			    struct rd_objects *objs, const git_commit *commit,
-			    int abbrev, struct rd_linediff *lines,
-			    struct st_error *err);
+int rd_tree_diff_patch_id(char *out, git_repository *repo,
+			  struct rd_objects *objs, const git_oid *old_tree,
+			  const git_oid *new_tree, int abbrev,
+			  struct rd_linediff *lines, struct st_error *err);
 
 #endif
