@@ -32,6 +32,9 @@
 /* git's pack-objects caps chains at 4095 (--depth); a longer one is a
  * loop in a corrupt pack. */
 #define MAX_CHAIN 10000
+/* Bases in other packs, one inside the other's chain: more is a loop
+ * between corrupt packs. */
+#define MAX_NESTED 64
 /* Slots of the memo of where recently read ids are (a power of 2). */
 #define MEMO 16384
 
@@ -72,6 +75,7 @@ struct rd_objects {
 		git_oid id;
 		uint64_t key; /* a cache key; 0: empty */
 	} *memo;
+	unsigned nested; /* reads of bases in other packs under way */
 	struct rd_objects_stats stats;
 };
 
@@ -508,8 +512,12 @@ static int read_at(struct rd_object **out, struct rd_objects *r, size_t k,
 			/* A base outside this pack (a thin pack's). */
 			git_oid base;
 
+			if (r->nested >= MAX_NESTED)
+				goto corrupt;
 			memcpy(base.id, e.base_id, OID_LEN);
+			r->nested++;
 			rc = read_id(&o, r, &base, err);
+			r->nested--;
 			if (rc < 0)
 				goto out;
 			break;
