@@ -5,6 +5,7 @@
  */
 #include "store.h"
 
+#include "buf.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -312,6 +313,51 @@ void st_store_rollback(struct st_store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int st_store_indexes_drop(struct st_store *s, const char *table, char **saved,
+			  struct st_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct st_buf sql = ST_BUF_INIT, drop = ST_BUF_INIT;
+	int rc = sqlite3_prepare_v2(s->db,
+				    "SELECT name, sql FROM sqlite_master "
+				    "WHERE type = 'index' AND tbl_name = ?1 "
+				    "AND sql IS NOT NULL",
+				    -1, &st, NULL);
+
+	*saved = NULL;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *q = sqlite3_mprintf("DROP INDEX \"%w\";",
+					  (const char *)sqlite3_column_text(st, 0));
+
+		st_buf_addstr(&drop, q);
+		sqlite3_free(q);
+		st_buf_addstr(&sql, (const char *)sqlite3_column_text(st, 1));
+		st_buf_addstr(&sql, ";\n");
+		rc = SQLITE_OK;
+	}
+	rc = st_store_check(s, rc == SQLITE_DONE ? SQLITE_OK : rc, err);
+	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = st_store_exec(s, drop.buf, err);
+	st_buf_release(&drop);
+	if (rc == 0)
+		*saved = st_buf_detach(&sql, NULL);
+	st_buf_release(&sql);
+	return rc;
+}
+
+int st_store_indexes_restore(struct st_store *s, char **saved,
+			     struct st_error *err)
+{
+	int rc = *saved ? st_store_exec(s, *saved, err) : 0;
+
+	free(*saved);
+	*saved = NULL;
+	return rc;
 }
 
 int st_store_step_done(struct st_store *s, sqlite3_stmt *st,

@@ -62,6 +62,19 @@ int st_store_commit(struct st_store *s, struct st_error *err);
 void st_store_rollback(struct st_store *s);
 
 /*
+ * Bulk loading, inside one transaction: drop the indexes the schema made
+ * on table (not those of its keys and UNIQUE constraints), keeping their
+ * SQL in *saved, then make them again with st_store_indexes_restore
+ * before committing. Building an index from all its rows at once (a
+ * sort) costs far less than keeping it up to date row by row when most
+ * rows are new. restore frees *saved, also on error. 0 or ST_ERROR.
+ */
+int st_store_indexes_drop(struct st_store *s, const char *table, char **saved,
+			  struct st_error *err);
+int st_store_indexes_restore(struct st_store *s, char **saved,
+			     struct st_error *err);
+
+/*
  * Translate an SQLite result into Steward's scheme: SQLITE_OK, ROW and
  * DONE give 0; BUSY/LOCKED give ST_EBUSY; CONSTRAINT gives ST_EEXISTS;
  * anything else ST_ERROR, each with sqlite3_errmsg as the message.

@@ -33,6 +33,9 @@
 
 /* Commits indexed, then written, per round (one transaction each). */
 #define BATCH 4096
+/* New commits from which a sync that adds more than the store has is a
+ * bulk load (see index_commits). */
+#define BULK_MIN 4096
 /* Consecutive commits a worker takes at a time: long runs, so that a
  * blob read as one commit's old side is still in the same worker's cache
  * when it is a later commit's new side (10% fewer object reads than runs
@@ -813,6 +816,7 @@ static const char sql_pc_prune[] =
 	"DELETE FROM patch_commits WHERE branch_id = ?1 AND commit_id NOT IN "
 	"(SELECT commit_id FROM branch_commits WHERE branch_id = ?1)";
 static const char sql_tip_set[] = "UPDATE branches SET tip = ? WHERE id = ?";
+static const char sql_commit_max[] = "SELECT max(id) FROM commits";
 static const char sql_commit_count[] =
 	"SELECT count(*) FROM commits WHERE tree_id = ?";
 static const char sql_patch_count[] = "SELECT count(*) FROM patches";
@@ -1250,17 +1254,29 @@ static int old_tips(struct st_store *s, const char *tree, char **names,
 	return rc;
 }
 
+/* The tables a sync fills, whose indexes a bulk load rebuilds. */
+static const char *const bulk_tables[] = {"commits", "commit_trailers",
+					  "branch_commits"};
+#define NBULK (sizeof(bulk_tables) / sizeof(bulk_tables[0]))
+
 /* Store the commits of the closed pool p as the workers finish them, BATCH
- * per transaction (the first also records the tree and its branches). */
+ * per transaction (the first also records the tree and its branches). A
+ * bulk load (at least BULK_MIN new commits, more than the store has)
+ * is one transaction, the tables' indexes made again at its end. */
 static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 			 const char *repo_path, struct pool *p, char **names,
 			 size_t nb, struct branch_state *br, int64_t *tree_id,
 			 struct st_error *err)
 {
+	char *saved[NBULK] = {0};
+	bool bulk = p->n >= BULK_MIN &&
+		    (int64_t)p->n > count_of(s, sql_commit_max, 0);
 	int rc = st_store_begin(s, err);
 
 	if (rc == 0)
 		rc = put_tree(s, t, repo_path, names, nb, br, tree_id, err);
+	for (size_t i = 0; bulk && rc == 0 && i < NBULK; i++)
+		rc = st_store_indexes_drop(s, bulk_tables[i], &saved[i], err);
 	for (size_t i = 0; rc == 0 && i < p->n; i++) {
 		struct job *j = job_at(p, i);
 		int64_t cid = 0;
@@ -1282,13 +1298,19 @@ static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 			p->blocks[i / BLOCK] = NULL;
 		}
 		if (rc == 0 && (i + 1) % BATCH == 0 && i + 1 < p->n) {
-			rc = st_store_commit(s, err);
-			if (rc == 0)
+			if (!bulk)
+				rc = st_store_commit(s, err);
+			if (rc == 0 && !bulk)
 				rc = st_store_begin(s, err);
 			st_log(ST_LOG_INFO, "tree '%s': %zu of %zu commits",
 			       t->name, i + 1, p->n);
 		}
 	}
+	for (size_t i = 0; i < NBULK; i++)
+		if (saved[i] && rc == 0)
+			rc = st_store_indexes_restore(s, &saved[i], err);
+		else
+			free(saved[i]);
 	if (rc == 0)
 		rc = st_store_commit(s, err);
 	else

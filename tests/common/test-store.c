@@ -147,6 +147,100 @@ static void test_stmt_cache(void **state)
 	st_store_free(s);
 }
 
+/* The first column of the first row of sql, as text (static). */
+static const char *query_text(struct st_store *s, const char *sql)
+{
+	static char out[256];
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(st_store_db(s), sql, -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, sizeof(out), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* The schema's indexes of table, one "name|sql" line each, in order. */
+static void index_sql(struct st_store *s, const char *table, char *out,
+		      size_t n)
+{
+	sqlite3_stmt *st;
+	size_t len = 0;
+
+	out[0] = '\0';
+	assert_int_equal(
+		sqlite3_prepare_v2(st_store_db(s),
+				   "SELECT name, coalesce(sql, '-') FROM "
+				   "sqlite_master WHERE type = 'index' AND "
+				   "tbl_name = ? ORDER BY name",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		len += (size_t)snprintf(out + len, n - len, "%s|%s\n",
+					sqlite3_column_text(st, 0),
+					sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+}
+
+static void test_indexes_drop_restore(void **state)
+{
+	struct st_error err = ST_ERROR_INIT;
+	struct st_store *s = NULL;
+	char path[128], before[4096], during[4096], after[4096];
+	char *saved = NULL;
+
+	path_in(path, sizeof(path), "i.db");
+	assert_int_equal(st_store_open(&s, path, 0, &err), 0);
+	index_sql(s, "commits", before, sizeof(before));
+	/* The schema's five, and the UNIQUE constraint's own. */
+	assert_non_null(strstr(before, "commits_git_patch_id|CREATE INDEX"));
+	assert_non_null(strstr(before, "sqlite_autoindex_commits_1|-"));
+	/* Dropped inside a transaction: only the constraint's is left;
+	 * rolling back brings them back. */
+	assert_int_equal(st_store_begin(s, &err), 0);
+	assert_int_equal(st_store_indexes_drop(s, "commits", &saved, &err), 0);
+	index_sql(s, "commits", during, sizeof(during));
+	assert_string_equal(during, "sqlite_autoindex_commits_1|-\n");
+	st_store_rollback(s);
+	free(saved);
+	index_sql(s, "commits", after, sizeof(after));
+	assert_string_equal(after, before);
+	/* Dropped, rows added, restored, committed: the same indexes, in
+	 * use and consistent with the rows. */
+	assert_int_equal(st_store_begin(s, &err), 0);
+	assert_int_equal(st_store_indexes_drop(s, "commits", &saved, &err), 0);
+	assert_int_equal(
+		st_store_exec(s,
+			      "INSERT INTO trees(name) VALUES ('t');"
+			      "INSERT INTO commits(tree_id, oid, author_time, "
+			      "commit_time, subject, norm_subject, "
+			      "git_patch_id, message) VALUES "
+			      "(1, 'a1', 0, 0, 's', 's', 'p1', 'm'),"
+			      "(1, 'b2', 0, 0, 's', 's', 'p2', 'm')",
+			      &err),
+		0);
+	assert_int_equal(st_store_indexes_restore(s, &saved, &err), 0);
+	assert_null(saved);
+	assert_int_equal(st_store_commit(s, &err), 0);
+	index_sql(s, "commits", after, sizeof(after));
+	assert_string_equal(after, before);
+	assert_string_equal(query_text(s, "PRAGMA integrity_check"), "ok");
+	assert_string_equal(query_text(s, "SELECT group_concat(oid) FROM "
+					  "commits INDEXED BY "
+					  "commits_git_patch_id WHERE "
+					  "git_patch_id = 'p2'"),
+			    "b2");
+	/* A table without indexes of its own: nothing to do. */
+	assert_int_equal(st_store_begin(s, &err), 0);
+	assert_int_equal(st_store_indexes_drop(s, "trees", &saved, &err), 0);
+	assert_string_equal(saved, "");
+	assert_int_equal(st_store_indexes_restore(s, &saved, &err), 0);
+	assert_int_equal(st_store_commit(s, &err), 0);
+	st_store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_future_version_refused_untouched),
 		cmocka_unit_test(test_foreign_db_and_missing),
 		cmocka_unit_test(test_stmt_cache),
+		cmocka_unit_test(test_indexes_drop_restore),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
