@@ -229,13 +229,14 @@ int rd_match_run(struct st_store *s, unsigned flags,
 		rc = run(s, sql_marker_backports, wc, 0, NULL, err);
 	if (rc == 0 && max_c > wc)
 		rc = run(s, sql_marker_originals, wc, 0, NULL, err);
-	if (rc == 0 && max_c > wc)
+	/* New commits against the posted patches: none posted, no work. */
+	if (rc == 0 && max_c > wc && max_p)
 		rc = run(s, sql_pid_commits, wc, 0, &stats->links_added, err);
 	if (rc == 0 && !full && max_p > wp)
 		rc = run(s, sql_pid_patches, wp, 0, &stats->links_added, err);
 	if (rc == 0 && max_c > wc)
 		rc = run(s, sql_pid_backports, wc, 0, NULL, err);
-	if (rc == 0 && max_c > wc)
+	if (rc == 0 && max_c > wc && max_p)
 		rc = run(s, sql_sa_commits, wc, window, &stats->links_added,
 			 err);
 	if (rc == 0 && !full && max_p > wp)

@@ -47,13 +47,20 @@ struct pack {
 };
 
 struct rd_object {
-	struct rd_object *chain;	 /* hash bucket */
-	struct rd_object *older, *newer; /* recency, when cached */
+	struct rd_object *older, *newer; /* order cached in, when cached */
 	uint64_t key;
 	size_t refs;
+	bool used; /* read from the cache since it last came round */
 	git_object_t type;
 	size_t size;
 	char data[]; /* size bytes and a NUL */
+};
+
+/* A cache slot: the key kept beside the object, so that a probe reads
+ * one cache line, not the objects of a chain. key 0: empty. */
+struct slot {
+	uint64_t key;
+	struct rd_object *o;
 };
 
 struct rd_objects {
@@ -64,9 +71,9 @@ struct rd_objects {
 	struct libdeflate_decompressor *dec;
 	unsigned char *delta; /* an inflated delta, reused */
 	size_t delta_alloc;
-	struct rd_object **buckets;
-	size_t nbuckets, count;
-	struct rd_object lru; /* lru.newer: least recently used */
+	struct slot *slots; /* open addressing, at most half full */
+	size_t nslots, count;
+	struct rd_object fifo; /* fifo.newer: the oldest cached */
 	size_t cached, cache_max;
 	/* Where ids read lately are, by their first bytes: most reads are
 	 * of an id read a commit or two before, and this saves the search
@@ -232,50 +239,77 @@ git_object_t rd_object_type(const struct rd_object *o)
 	return o->type;
 }
 
-/* The cache: a chained hash of pack positions, with a recency list. */
+/* The cache: objects by pack position in an open-addressing table, let
+ * go in the order they came in unless read again meanwhile (CLOCK's
+ * second chance: a hit only marks the object, it moves nothing). */
 
-static size_t bucket_of(const struct rd_objects *r, uint64_t key)
+static size_t home_of(const struct rd_objects *r, uint64_t key)
 {
 	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 32) &
-	       (r->nbuckets - 1);
+	       (r->nslots - 1);
 }
 
-static void lru_unlink(struct rd_object *o)
+/* The slot of key, or the empty one where it would go. */
+static size_t slot_find(const struct rd_objects *r, uint64_t key)
+{
+	size_t i = home_of(r, key);
+
+	while (r->slots[i].key && r->slots[i].key != key)
+		i = (i + 1) & (r->nslots - 1);
+	return i;
+}
+
+/* Empty slot i, moving back the entries after it that probed past it. */
+static void slot_clear(struct rd_objects *r, size_t i)
+{
+	size_t mask = r->nslots - 1, j = i;
+
+	for (;;) {
+		size_t h;
+
+		j = (j + 1) & mask;
+		if (!r->slots[j].key)
+			break;
+		h = home_of(r, r->slots[j].key);
+		/* j stays unless its home is outside (i, j], cyclically. */
+		if (i <= j ? (h <= i || h > j) : (h <= i && h > j)) {
+			r->slots[i] = r->slots[j];
+			i = j;
+		}
+	}
+	r->slots[i].key = 0;
+	r->slots[i].o = NULL;
+}
+
+static void fifo_unlink(struct rd_object *o)
 {
 	o->older->newer = o->newer;
 	o->newer->older = o->older;
 }
 
-static void lru_push(struct rd_objects *r, struct rd_object *o)
+static void fifo_push(struct rd_objects *r, struct rd_object *o)
 {
-	o->newer = &r->lru;
-	o->older = r->lru.older;
-	r->lru.older->newer = o;
-	r->lru.older = o;
+	o->newer = &r->fifo;
+	o->older = r->fifo.older;
+	r->fifo.older->newer = o;
+	r->fifo.older = o;
 }
 
 static struct rd_object *cache_get(struct rd_objects *r, uint64_t key)
 {
-	struct rd_object *o = r->buckets[bucket_of(r, key)];
+	struct slot *s = &r->slots[slot_find(r, key)];
 
-	while (o && o->key != key)
-		o = o->chain;
-	if (o) {
-		lru_unlink(o);
-		lru_push(r, o);
-		o->refs++;
-	}
-	return o;
+	if (!s->key)
+		return NULL;
+	s->o->used = true;
+	s->o->refs++;
+	return s->o;
 }
 
 static void cache_drop(struct rd_objects *r, struct rd_object *o)
 {
-	struct rd_object **p = &r->buckets[bucket_of(r, o->key)];
-
-	while (*p != o)
-		p = &(*p)->chain;
-	*p = o->chain;
-	lru_unlink(o);
+	slot_clear(r, slot_find(r, o->key));
+	fifo_unlink(o);
 	r->cached -= o->size;
 	r->count--;
 	rd_object_release(o);
@@ -283,43 +317,42 @@ static void cache_drop(struct rd_objects *r, struct rd_object *o)
 
 static void cache_grow(struct rd_objects *r)
 {
-	size_t n = r->nbuckets * 2;
-	struct rd_object **b = st_xcalloc(n, sizeof(*b)), **old = r->buckets;
-	size_t oldn = r->nbuckets;
+	struct slot *old = r->slots;
+	size_t oldn = r->nslots;
 
-	r->buckets = b;
-	r->nbuckets = n;
-	for (size_t i = 0; i < oldn; i++) {
-		while (old[i]) {
-			struct rd_object *o = old[i];
-			size_t k = bucket_of(r, o->key);
-
-			old[i] = o->chain;
-			o->chain = b[k];
-			b[k] = o;
-		}
-	}
+	r->nslots *= 2;
+	r->slots = st_xcalloc(r->nslots, sizeof(*r->slots));
+	for (size_t i = 0; i < oldn; i++)
+		if (old[i].key)
+			r->slots[slot_find(r, old[i].key)] = old[i];
 	free(old);
 }
 
 /* Keep o (a new result at key) unless it would take over a quarter of
- * the cache; the least recently used go first. */
+ * the cache; the oldest not read again go first. */
 static void cache_put(struct rd_objects *r, uint64_t key,
 		      struct rd_object *o)
 {
-	size_t k;
-
 	if (!r->cache_max || o->size > r->cache_max / 4)
 		return;
-	while (r->cached + o->size > r->cache_max && r->lru.newer != &r->lru)
-		cache_drop(r, r->lru.newer);
-	if (r->count >= r->nbuckets)
+	while (r->cached + o->size > r->cache_max &&
+	       r->fifo.newer != &r->fifo) {
+		struct rd_object *old = r->fifo.newer;
+
+		if (old->used) {
+			old->used = false;
+			fifo_unlink(old);
+			fifo_push(r, old);
+		} else {
+			cache_drop(r, old);
+		}
+	}
+	if (2 * (r->count + 1) > r->nslots)
 		cache_grow(r);
-	k = bucket_of(r, key);
 	o->key = key;
-	o->chain = r->buckets[k];
-	r->buckets[k] = o;
-	lru_push(r, o);
+	o->used = false;
+	r->slots[slot_find(r, key)] = (struct slot){key, o};
+	fifo_push(r, o);
 	o->refs++;
 	r->cached += o->size;
 	r->count++;
@@ -662,9 +695,9 @@ struct rd_objects *rd_objects_new(git_repository *repo, size_t cache_bytes)
 	r->repo = repo;
 	r->dec = libdeflate_alloc_decompressor();
 	r->cache_max = cache_bytes;
-	r->nbuckets = 1024;
-	r->buckets = st_xcalloc(r->nbuckets, sizeof(*r->buckets));
-	r->lru.older = r->lru.newer = &r->lru;
+	r->nslots = 1024;
+	r->slots = st_xcalloc(r->nslots, sizeof(*r->slots));
+	r->fifo.older = r->fifo.newer = &r->fifo;
 	r->memo = st_xcalloc(MEMO, sizeof(*r->memo));
 	if (!r->dec) {
 		/* As xalloc.h does: out of memory is not a case callers
@@ -698,12 +731,17 @@ void rd_objects_free(struct rd_objects *r)
 {
 	if (!r)
 		return;
-	while (r->lru.newer != &r->lru)
-		cache_drop(r, r->lru.newer);
+	/* No need to keep the table right while emptying it. */
+	while (r->fifo.newer != &r->fifo) {
+		struct rd_object *o = r->fifo.newer;
+
+		fifo_unlink(o);
+		rd_object_release(o);
+	}
 	for (size_t i = 0; i < r->npacks; i++)
 		pack_unmap(&r->packs[i]);
 	free(r->packs);
-	free(r->buckets);
+	free(r->slots);
 	free(r->memo);
 	free(r->delta);
 	if (r->dec)

@@ -135,6 +135,21 @@ static int compare_one(const git_oid *id, void *data)
 	return 0;
 }
 
+struct ids {
+	git_oid *v;
+	size_t n;
+};
+
+static int add_id(const git_oid *id, void *data)
+{
+	struct ids *ids = data;
+
+	ids->v = realloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
+	assert_non_null(ids->v);
+	git_oid_cpy(&ids->v[ids->n++], id);
+	return 0;
+}
+
 /* Compare every object of tmp/name with caches of several sizes, each
  * read twice (the second time from the cache, when it fits); the number
  * of objects. loose: how many of them are not in a pack (ALL: none is). */
@@ -173,6 +188,24 @@ static size_t compare_all(const char *name, size_t loose)
 		if (caches[i] == 0)
 			assert_int_equal(st.cached, 0);
 		rd_objects_free(c.r);
+	}
+	/* In random order through a small cache: it fills, and objects
+	 * leave it and come back, every one still right. */
+	{
+		struct ids ids = {0};
+		size_t n = c.n;
+
+		uint32_t x = 99;
+
+		assert_int_equal(git_odb_foreach(c.odb, add_id, &ids), 0);
+		c.r = rd_objects_new(repo, 32 << 10);
+		for (size_t k = 0; k < 8 * ids.n; k++) {
+			x = x * 1103515245u + 12345u;
+			compare_one(&ids.v[(x >> 8) % ids.n], &c);
+		}
+		rd_objects_free(c.r);
+		free(ids.v);
+		c.n = n;
 	}
 	git_odb_free(c.odb);
 	git_repository_free(repo);
@@ -299,21 +332,6 @@ static void test_missing_and_wrong_type(void **state)
 	rd_object_release(o);
 	rd_objects_free(r);
 	git_repository_free(repo);
-}
-
-struct ids {
-	git_oid *v;
-	size_t n;
-};
-
-static int add_id(const git_oid *id, void *data)
-{
-	struct ids *ids = data;
-
-	ids->v = realloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
-	assert_non_null(ids->v);
-	git_oid_cpy(&ids->v[ids->n++], id);
-	return 0;
 }
 
 /* Packs with bytes flipped (1 to 4) or cut short, each read afresh with
