@@ -379,6 +379,13 @@ int st_store_bind_text(sqlite3_stmt *st, int i, const char *s)
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
+int st_store_bind_text_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
 char *st_store_column_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t;

@@ -87,6 +87,8 @@ int st_store_step_done(struct st_store *s, sqlite3_stmt *st,
 
 /* Bind helpers that accept NULL strings as SQL NULL. */
 int st_store_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* The same without a copy: s must stay as it is until st is reset. */
+int st_store_bind_text_static(sqlite3_stmt *st, int i, const char *s);
 /* Copy of column i as a malloc'd string, or NULL for SQL NULL. */
 char *st_store_column_dup(sqlite3_stmt *st, int i);
 

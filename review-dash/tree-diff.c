@@ -214,9 +214,11 @@ static int entry_next(const struct rd_object *t, size_t *pos, struct entry *e)
 	}
 	if (p == d + *pos || p >= end)
 		return -1;
-	p++;
-	nul = memchr(p, '\0', (size_t)(end - p));
-	if (!nul || nul == p || (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
+	/* Names are short: a loop, not a call to memchr per entry. The
+	 * object's data ends with a NUL past its size, so this stops. */
+	for (nul = ++p; *nul; nul++)
+		;
+	if (nul >= end || nul == p || (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
 		return -1;
 	e->name = p;
 	e->len = (size_t)(nul - p);

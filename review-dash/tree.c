@@ -852,10 +852,10 @@ static int put_trailers(struct st_store *s, int64_t commit_id,
 			break;
 		}
 		sqlite3_bind_int64(st, 1, commit_id);
-		st_store_bind_text(st, 2, t->items[i].kind);
-		st_store_bind_text(st, 3, t->items[i].name);
-		st_store_bind_text(st, 4, t->items[i].email);
-		st_store_bind_text(st, 5,
+		st_store_bind_text_static(st, 2, t->items[i].kind);
+		st_store_bind_text_static(st, 3, t->items[i].name);
+		st_store_bind_text_static(st, 4, t->items[i].email);
+		st_store_bind_text_static(st, 5,
 				   t->items[i].value ? t->items[i].value : "");
 		rc = st_store_step_done(s, st, err);
 	}
@@ -871,21 +871,22 @@ static int put_commit(struct st_store *s, int64_t tree_id, const struct job *j,
 
 	if (!st)
 		return ST_ERROR;
+	/* j outlives the step: its strings are bound, not copied. */
 	sqlite3_bind_int64(st, 1, tree_id);
 	st_store_bind_text(st, 2, git_oid_tostr_s(&j->oid));
-	st_store_bind_text(st, 3, j->author_name);
-	st_store_bind_text(st, 4, j->author_email);
+	st_store_bind_text_static(st, 3, j->author_name);
+	st_store_bind_text_static(st, 4, j->author_email);
 	sqlite3_bind_int64(st, 5, j->author_time);
-	st_store_bind_text(st, 6, j->committer_name);
-	st_store_bind_text(st, 7, j->committer_email);
+	st_store_bind_text_static(st, 6, j->committer_name);
+	st_store_bind_text_static(st, 7, j->committer_email);
 	sqlite3_bind_int64(st, 8, j->commit_time);
-	st_store_bind_text(st, 9, j->subject);
-	st_store_bind_text(st, 10, j->norm_subject);
-	st_store_bind_text(st, 11, j->patch_id[0] ? j->patch_id : NULL);
+	st_store_bind_text_static(st, 9, j->subject);
+	st_store_bind_text_static(st, 10, j->norm_subject);
+	st_store_bind_text_static(st, 11, j->patch_id[0] ? j->patch_id : NULL);
 	sqlite3_bind_int(st, 12, j->is_merge);
-	st_store_bind_text(st, 13, j->backport_of);
-	st_store_bind_text(st, 14, j->xsa);
-	st_store_bind_text(st, 15, j->message);
+	st_store_bind_text_static(st, 13, j->backport_of);
+	st_store_bind_text_static(st, 14, j->xsa);
+	st_store_bind_text_static(st, 15, j->message);
 	rc = st_store_step_done(s, st, err);
 	*id = sqlite3_last_insert_rowid(st_store_db(s));
 	if (rc == 0)
