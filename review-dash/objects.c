@@ -224,6 +224,22 @@ void rd_object_release(struct rd_object *o)
 		free(o);
 }
 
+struct rd_object *rd_object_unshare(struct rd_object *o)
+{
+	struct rd_object *copy;
+
+	if (o->refs == 1)
+		return o;
+	copy = object_new(o->type, o->size);
+	if (!copy) {
+		fputs("steward: out of memory copying an object\n", stderr);
+		abort();
+	}
+	memcpy(copy->data, o->data, o->size);
+	rd_object_release(o);
+	return copy;
+}
+
 const char *rd_object_data(const struct rd_object *o)
 {
 	return o->data;

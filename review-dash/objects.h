@@ -56,5 +56,12 @@ size_t rd_object_size(const struct rd_object *o);
 git_object_t rd_object_type(const struct rd_object *o);
 /* Drop a reference; NULL is ignored. */
 void rd_object_release(struct rd_object *o);
+/*
+ * An object with o's content that no reader's cache holds, to hand to
+ * another thread (references are not atomic): o itself when the caller
+ * holds its only reference, else a copy. The caller's reference to o
+ * passes to the result.
+ */
+struct rd_object *rd_object_unshare(struct rd_object *o);
 
 #endif

@@ -308,6 +308,7 @@ struct job {
 	int64_t author_time, commit_time;
 	char *subject;
 	char *message;
+	struct rd_object *commit; /* as the walk read it, or NULL */
 	/* From the message, found by the worker too: */
 	char *norm_subject, *backport_of, *xsa;
 	struct rd_trailers trailers;
@@ -332,6 +333,8 @@ static void job_release(struct job *j)
 	free(j->backport_of);
 	free(j->xsa);
 	rd_trailers_release(&j->trailers);
+	rd_object_release(j->commit);
+	j->commit = NULL;
 	j->author_name = j->author_email = NULL;
 	j->committer_name = j->committer_email = NULL;
 	j->subject = j->message = NULL;
@@ -403,59 +406,80 @@ static int read_commit(struct rd_object **o, struct rd_commit *c,
 	return 0;
 }
 
-/* j's fields and trees, without libgit2 for a commit in git's form. */
-static int read_job_commit(git_repository *repo, struct rd_objects *objs,
-			   struct job *j, struct commit_trees *t)
+/* The tree of commit id, the parent of the job before next: from next's
+ * commit when next is that parent, as it usually is (jobs come in walk
+ * order), else read. *parsed: false when libgit2 must read it. */
+static int parent_tree(git_oid *out, bool *parsed, struct rd_objects *objs,
+		       const git_oid *id, const struct job *next,
+		       struct st_error *err)
 {
-	struct rd_object *o = NULL, *po = NULL;
-	struct rd_commit c, pc;
-	struct st_buf subject = ST_BUF_INIT;
-	git_oid parent;
-	bool parsed = false, pparsed = false;
-	int rc = read_commit(&o, &c, &parsed, objs, &j->oid, &j->err);
+	struct rd_object *o = NULL;
+	struct rd_commit c;
+	int rc = 0;
 
-	if (rc < 0 || !parsed) {
-		rd_object_release(o);
-		return rc < 0 ? rc : read_commit_git(repo, j, t);
-	}
-	if (c.nparents == 1) {
-		rd_commit_parent(&c, 0, &parent);
-		rc = read_commit(&po, &pc, &pparsed, objs, &parent, &j->err);
-		if (rc == 0 && !pparsed) {
-			rd_object_release(po);
-			rd_object_release(o);
-			return read_commit_git(repo, j, t);
-		}
-	}
-	if (rc == 0) {
-		j->author_name = st_xstrndup(c.author.name, c.author.name_len);
-		j->author_email =
-			st_xstrndup(c.author.email, c.author.email_len);
-		j->author_time = c.author.time;
-		j->committer_name =
-			st_xstrndup(c.committer.name, c.committer.name_len);
-		j->committer_email =
-			st_xstrndup(c.committer.email, c.committer.email_len);
-		j->commit_time = c.committer.time;
-		rd_commit_add_summary(&subject, c.message, c.message_len);
-		j->subject = st_buf_detach(&subject, NULL);
-		j->message = st_xstrndup(c.message, c.message_len);
-		t->tree = c.tree;
-		t->nparents = c.nparents;
-		if (po)
-			t->parent_tree = pc.tree;
-	}
-	rd_object_release(po);
+	if (next && next->commit && git_oid_equal(id, &next->oid))
+		*parsed = rd_commit_parse(&c, rd_object_data(next->commit),
+					  rd_object_size(next->commit)) == 0;
+	else
+		rc = read_commit(&o, &c, parsed, objs, id, err);
+	if (rc == 0 && *parsed)
+		git_oid_cpy(out, &c.tree);
 	rd_object_release(o);
 	return rc;
 }
 
+/* j's fields and trees, without libgit2 for a commit in git's form: from
+ * the walk's copy of the commit when it has one. next: the job after j
+ * in this worker's run, or NULL. */
+static int read_job_commit(git_repository *repo, struct rd_objects *objs,
+			   struct job *j, const struct job *next,
+			   struct commit_trees *t)
+{
+	struct rd_object *o = j->commit;
+	struct rd_commit c;
+	struct st_buf subject = ST_BUF_INIT;
+	git_oid parent;
+	bool parsed = false;
+	int rc = 0;
+
+	j->commit = NULL;
+	if (o)
+		parsed = rd_commit_parse(&c, rd_object_data(o),
+					 rd_object_size(o)) == 0;
+	else
+		rc = read_commit(&o, &c, &parsed, objs, &j->oid, &j->err);
+	if (rc == 0 && parsed && c.nparents == 1) {
+		rd_commit_parent(&c, 0, &parent);
+		rc = parent_tree(&t->parent_tree, &parsed, objs, &parent, next,
+				 &j->err);
+	}
+	if (rc < 0 || !parsed) {
+		rd_object_release(o);
+		return rc < 0 ? rc : read_commit_git(repo, j, t);
+	}
+	j->author_name = st_xstrndup(c.author.name, c.author.name_len);
+	j->author_email = st_xstrndup(c.author.email, c.author.email_len);
+	j->author_time = c.author.time;
+	j->committer_name = st_xstrndup(c.committer.name, c.committer.name_len);
+	j->committer_email =
+		st_xstrndup(c.committer.email, c.committer.email_len);
+	j->commit_time = c.committer.time;
+	rd_commit_add_summary(&subject, c.message, c.message_len);
+	j->subject = st_buf_detach(&subject, NULL);
+	j->message = st_xstrndup(c.message, c.message_len);
+	t->tree = c.tree;
+	t->nparents = c.nparents;
+	rd_object_release(o);
+	return 0;
+}
+
 static void index_one(git_repository *repo, struct rd_objects *objs,
-		      int abbrev, struct rd_linediff *lines, struct job *j)
+		      int abbrev, struct rd_linediff *lines, struct job *j,
+		      const struct job *next)
 {
 	struct commit_trees t;
 
-	j->rc = read_job_commit(repo, objs, j, &t);
+	j->rc = read_job_commit(repo, objs, j, next, &t);
 	if (j->rc < 0)
 		return;
 	j->is_merge = t.nparents > 1;
@@ -576,7 +600,8 @@ static void *worker(void *arg)
 		for (size_t k = 0; k < end - i; k++) {
 			if (repo)
 				index_one(repo, objs, p->abbrev, lines,
-					  &run[k]);
+					  &run[k],
+					  k + 1 < end - i ? &run[k + 1] : NULL);
 			else
 				run[k].rc = ST_ERROR;
 		}
@@ -614,8 +639,10 @@ static void pool_publish(struct pool *p, bool close)
 		p->started++;
 }
 
-/* Add the commit id to index; branch as in struct job. */
-static void pool_add(struct pool *p, const git_oid *id, int branch)
+/* Add the commit id to index; branch as in struct job; the job takes
+ * commit, which must be unshared (objects.h). */
+static void pool_add(struct pool *p, const git_oid *id, int branch,
+		     struct rd_object *commit)
 {
 	size_t i = p->added;
 	struct job *j;
@@ -633,6 +660,7 @@ static void pool_add(struct pool *p, const git_oid *id, int branch)
 	j = job_at(p, i);
 	git_oid_cpy(&j->oid, id);
 	j->branch = branch;
+	j->commit = commit;
 	p->added++;
 	if (p->added % RUN == 0)
 		pool_publish(p, false);
@@ -980,12 +1008,17 @@ static bool oidset_add(struct oidset *s, const git_oid *id)
 	return true;
 }
 
-typedef int (*walk_fn)(void *arg, const git_oid *id, struct st_error *err);
+/* One commit of a walk; commit: the object as the walk read it (NULL when
+ * it did not), whose reference each takes. */
+typedef int (*walk_fn)(void *arg, const git_oid *id, struct rd_object *commit,
+		       struct st_error *err);
 
-/* The parents of commit id into todo, those not seen yet. */
+/* Read commit id into *commit (NULL when libgit2 reads it) and its
+ * parents not seen yet into todo. */
 static int add_parents(git_repository *repo, struct rd_objects *objs,
 		       const git_oid *id, struct oidset *seen,
-		       struct oids *todo, struct st_error *err)
+		       struct oids *todo, struct rd_object **commit,
+		       struct st_error *err)
 {
 	struct rd_object *o = NULL;
 	struct rd_commit c;
@@ -1008,6 +1041,10 @@ static int add_parents(git_repository *repo, struct rd_objects *objs,
 			oids_add(todo, &parent);
 	}
 	git_commit_free(gc);
+	if (rc == 0 && parsed) {
+		*commit = o;
+		o = NULL;
+	}
 	rd_object_release(o);
 	return rc;
 }
@@ -1030,12 +1067,13 @@ static int walk_all(git_repository *repo, struct rd_objects *objs,
 	oids_add(&todo, push);
 	while (rc == 0 && todo.n) {
 		git_oid id = todo.v[--todo.n];
+		struct rd_object *commit = NULL;
 
-		rc = each(arg, &id, err);
-		if (rc == 0 &&
-		    add_parents(repo, objs, &id, &seen, &todo, &e) < 0)
+		if (add_parents(repo, objs, &id, &seen, &todo, &commit, &e) < 0)
 			rc = st_error_set(err, ST_ERROR, "cannot walk '%s': %s",
 					  git_oid_tostr_s(push), e.msg);
+		else
+			rc = each(arg, &id, commit, err);
 	}
 	free(seen.slot);
 	free(seen.used);
@@ -1063,7 +1101,7 @@ static int walk(git_repository *repo, struct rd_objects *objs,
 		goto out;
 	}
 	while ((rc = git_revwalk_next(&id, w)) == 0)
-		if ((rc = each(arg, &id, err)) < 0)
+		if ((rc = each(arg, &id, NULL, err)) < 0)
 			goto out;
 	if (rc == GIT_ITEROVER)
 		rc = 0;
@@ -1103,33 +1141,42 @@ struct plan {
  * new, link_branch links it. Reaching a commit stored earlier (a new
  * branch, a merge of another branch, a rewrite) needs a full matching
  * run. */
-static int take(void *arg, const git_oid *id, struct st_error *err)
+static int take(void *arg, const git_oid *id, struct rd_object *commit,
+		struct st_error *err)
 {
 	struct plan *pl = arg;
 	int64_t cid = 0;
 	int rc = 0;
 
 	if (!oidset_add(&pl->seen, id)) {
+		rd_object_release(commit);
 		oids_add(&pl->b->add, id);
 		return 0;
 	}
 	if (pl->tree_id)
 		rc = get_id(pl->store, sql_commit_has, pl->tree_id,
 			    git_oid_tostr_s(id), &cid, NULL, err);
+	if (rc < 0 || cid)
+		rd_object_release(commit);
 	if (rc < 0)
 		return rc;
+	/* The worker gets the walk's read of the commit, not reading it
+	 * again (commits are mostly deltas: a chain to inflate). */
 	if (cid)
 		pl->full = true;
 	else
-		pool_add(pl->pool, id, pl->tree_id ? -1 : pl->branch);
+		pool_add(pl->pool, id, pl->tree_id ? -1 : pl->branch,
+			 commit ? rd_object_unshare(commit) : NULL);
 	if (cid || pl->tree_id)
 		oids_add(&pl->b->add, id);
 	return 0;
 }
 
-static int take_del(void *arg, const git_oid *id, struct st_error *err)
+static int take_del(void *arg, const git_oid *id, struct rd_object *commit,
+		    struct st_error *err)
 {
 	(void)err;
+	rd_object_release(commit);
 	oids_add(arg, id);
 	return 0;
 }

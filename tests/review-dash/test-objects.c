@@ -329,8 +329,26 @@ static void test_missing_and_wrong_type(void **state)
 	assert_int_equal(rd_objects_read(&o, r, &tree, GIT_OBJECT_TREE, &err),
 			 0);
 	assert_int_equal(rd_object_type(o), GIT_OBJECT_TREE);
-	rd_object_release(o);
-	rd_objects_free(r);
+	/* Cached, so shared: unsharing copies it, and the copy outlives
+	 * the reader. Read again, the cache's stays. */
+	{
+		struct rd_object *mine = rd_object_unshare(o), *again = NULL;
+
+		assert_ptr_not_equal(mine, o);
+		assert_int_equal(rd_objects_read(&again, r, &tree,
+						 GIT_OBJECT_TREE, &err),
+				 0);
+		assert_ptr_equal(again, o);
+		assert_int_equal(rd_object_size(mine), rd_object_size(again));
+		assert_memory_equal(rd_object_data(mine), rd_object_data(again),
+				    rd_object_size(mine));
+		rd_object_release(again);
+		rd_objects_free(r);
+		assert_int_equal(rd_object_type(mine), GIT_OBJECT_TREE);
+		/* Held only by the caller: unsharing is a no-op. */
+		assert_ptr_equal(rd_object_unshare(mine), mine);
+		rd_object_release(mine);
+	}
 	git_repository_free(repo);
 }
 
