@@ -54,7 +54,8 @@ static bool person(const char **p, const char *end, const char *prefix,
 	if (!has_prefix(*p, end, prefix, n))
 		return false;
 	eol = memchr(s, '\n', (size_t)(end - s));
-	if (!eol)
+	/* libgit2's strings end at a NUL; the line's length is not theirs. */
+	if (!eol || memchr(s, '\0', (size_t)(eol - s)))
 		return false;
 	lt = memchr(s, '<', (size_t)(eol - s));
 	gt = lt ? memchr(lt, '>', (size_t)(eol - lt)) : NULL;
