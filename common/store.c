@@ -336,8 +336,9 @@ int st_store_indexes_drop(struct st_store *s, const char *table, char **saved,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char *q = sqlite3_mprintf("DROP INDEX \"%w\";",
-					  (const char *)sqlite3_column_text(st, 0));
+		char *q = sqlite3_mprintf(
+			"DROP INDEX \"%w\";",
+			(const char *)sqlite3_column_text(st, 0));
 
 		st_buf_addstr(&drop, q);
 		sqlite3_free(q);

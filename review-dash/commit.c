@@ -118,8 +118,7 @@ int rd_commit_parse(struct rd_commit *c, const char *data, size_t len)
 
 void rd_commit_parent(const struct rd_commit *c, size_t i, git_oid *out)
 {
-	git_oid_fromstrn(out, c->parents_ + i * PARENT_LINE + 7,
-			 GIT_OID_HEXSZ);
+	git_oid_fromstrn(out, c->parents_ + i * PARENT_LINE + 7, GIT_OID_HEXSZ);
 }
 
 static bool is_space(char c)

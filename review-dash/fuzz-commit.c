@@ -80,8 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    git_commit_time(gc) != c.committer.time ||
 		    strncmp(git_commit_message_raw(gc), c.message,
 			    c.message_len) ||
-		    strlen(git_commit_message_raw(gc)) >
-			    c.message_len)
+		    strlen(git_commit_message_raw(gc)) > c.message_len)
 			__builtin_trap();
 		for (size_t i = 0; i < c.nparents; i++) {
 			git_oid p;

@@ -28,7 +28,7 @@
 #define OBJ_REF_DELTA 7
 #define OID_LEN	      20
 /* A pack position is packno << POS_BITS | offset in the cache's keys. */
-#define POS_BITS  40
+#define POS_BITS 40
 /* git's pack-objects caps chains at 4095 (--depth); a longer one is a
  * loop in a corrupt pack. */
 #define MAX_CHAIN 10000
@@ -81,7 +81,7 @@ struct rd_objects {
 	struct memo {
 		git_oid id;
 		uint64_t key; /* a cache key; 0: empty */
-	} *memo;
+	} * memo;
 	unsigned nested; /* reads of bases in other packs under way */
 	struct rd_objects_stats stats;
 };
@@ -261,8 +261,7 @@ git_object_t rd_object_type(const struct rd_object *o)
 
 static size_t home_of(const struct rd_objects *r, uint64_t key)
 {
-	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 32) &
-	       (r->nslots - 1);
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & (r->nslots - 1);
 }
 
 /* The slot of key, or the empty one where it would go. */
@@ -346,8 +345,7 @@ static void cache_grow(struct rd_objects *r)
 
 /* Keep o (a new result at key) unless it would take over a quarter of
  * the cache; the oldest not read again go first. */
-static void cache_put(struct rd_objects *r, uint64_t key,
-		      struct rd_object *o)
+static void cache_put(struct rd_objects *r, uint64_t key, struct rd_object *o)
 {
 	if (!r->cache_max || o->size > r->cache_max / 4)
 		return;
@@ -377,10 +375,10 @@ static void cache_put(struct rd_objects *r, uint64_t key,
 /* Reading one pack entry. */
 
 struct entry {
-	int type;      /* 1..4, or a delta */
-	uint64_t size; /* of the object, or of the delta */
-	size_t data;   /* where the zlib data starts */
-	uint64_t base; /* OFS_DELTA: the base's offset */
+	int type;		      /* 1..4, or a delta */
+	uint64_t size;		      /* of the object, or of the delta */
+	size_t data;		      /* where the zlib data starts */
+	uint64_t base;		      /* OFS_DELTA: the base's offset */
 	const unsigned char *base_id; /* REF_DELTA */
 };
 
@@ -624,10 +622,10 @@ static int read_odb(struct rd_object **out, struct rd_objects *r,
 	if (rc < 0) {
 		const git_error *e = git_error_last();
 
-		rc = st_error_set(err,
-				  rc == GIT_ENOTFOUND ? ST_ENOTFOUND : ST_ERROR,
-				  "cannot read object %s: %s", hex(h, id),
-				  e && e->message ? e->message : "unknown error");
+		rc = st_error_set(
+			err, rc == GIT_ENOTFOUND ? ST_ENOTFOUND : ST_ERROR,
+			"cannot read object %s: %s", hex(h, id),
+			e && e->message ? e->message : "unknown error");
 		git_error_clear();
 	} else {
 		*out = object_new(git_odb_object_type(obj),
@@ -676,8 +674,7 @@ static int read_id(struct rd_object **out, struct rd_objects *r,
 }
 
 int rd_objects_read(struct rd_object **out, struct rd_objects *r,
-		    const git_oid *id, git_object_t type,
-		    struct st_error *err)
+		    const git_oid *id, git_object_t type, struct st_error *err)
 {
 	char h[GIT_OID_HEXSZ + 1];
 	int rc;
@@ -686,7 +683,8 @@ int rd_objects_read(struct rd_object **out, struct rd_objects *r,
 	rc = read_id(out, r, id, err);
 	if (rc == 0 && type != GIT_OBJECT_ANY && (*out)->type != type) {
 		rc = st_error_set(err, ST_ERROR, "object %s is a %s, not a %s",
-				  hex(h, id), git_object_type2string((*out)->type),
+				  hex(h, id),
+				  git_object_type2string((*out)->type),
 				  git_object_type2string(type));
 		rd_object_release(*out);
 		*out = NULL;

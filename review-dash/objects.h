@@ -37,8 +37,7 @@ void rd_objects_free(struct rd_objects *r);
  * Release *out with rd_object_release.
  */
 int rd_objects_read(struct rd_object **out, struct rd_objects *r,
-		    const git_oid *id, git_object_t type,
-		    struct st_error *err);
+		    const git_oid *id, git_object_t type, struct st_error *err);
 
 /* Where the reads of a reader were served from. */
 struct rd_objects_stats {

@@ -258,8 +258,8 @@ static int file_load(struct tree_diff *td, struct file *f)
 		f->len = strlen(f->sub);
 		return 0;
 	}
-	if (rd_objects_read(&f->blob, td->objs, &f->id, GIT_OBJECT_BLOB,
-			    &e) < 0)
+	if (rd_objects_read(&f->blob, td->objs, &f->id, GIT_OBJECT_BLOB, &e) <
+	    0)
 		return st_error_set(td->err, ST_ERROR, "'%s': %s", f->path,
 				    e.msg);
 	f->data = rd_object_data(f->blob);
@@ -894,8 +894,8 @@ static int format_pair(struct st_buf *b, struct tree_diff *td, git_odb *odb,
 /* The diff from tree old_id (NULL: the empty tree) to tree new_id. */
 static int tree_diff(struct st_buf *out, git_repository *repo,
 		     struct rd_objects *objs, const git_oid *old_id,
-		     const git_oid *new_id, int abbrev, struct rd_linediff *lines,
-		     struct st_error *err)
+		     const git_oid *new_id, int abbrev,
+		     struct rd_linediff *lines, struct st_error *err)
 {
 	struct tree_diff td = {0};
 	struct rd_object *ptree = NULL, *ctree = NULL;
@@ -908,8 +908,8 @@ static int tree_diff(struct st_buf *out, git_repository *repo,
 				  gitmsg());
 		goto out;
 	}
-	if ((old_id && rd_objects_read(&ptree, objs, old_id, GIT_OBJECT_TREE,
-				       &e) < 0) ||
+	if ((old_id &&
+	     rd_objects_read(&ptree, objs, old_id, GIT_OBJECT_TREE, &e) < 0) ||
 	    rd_objects_read(&ctree, objs, new_id, GIT_OBJECT_TREE, &e) < 0) {
 		rc = st_error_set(err, ST_ERROR, "%s", e.msg);
 		goto out;
@@ -971,7 +971,8 @@ int rd_tree_commit_diff(struct st_buf *out, git_repository *repo,
 				    gitmsg());
 	/* A reader for one diff: its cache only serves this commit. */
 	objs = rd_objects_new(repo, (size_t)8 << 20);
-	rc = tree_diff(out, repo, objs, parent ? git_commit_tree_id(parent) : NULL,
+	rc = tree_diff(out, repo, objs,
+		       parent ? git_commit_tree_id(parent) : NULL,
 		       git_commit_tree_id(commit), abbrev, NULL, err);
 	rd_objects_free(objs);
 	git_commit_free(parent);

@@ -391,9 +391,9 @@ static int read_commit_git(git_repository *repo, struct job *j,
 
 /* Read commit id with objs: *parsed is rd_commit_parse's result, c's
  * pointers are into *o (release it). */
-static int read_commit(struct rd_object **o, struct rd_commit *c,
-		       bool *parsed, struct rd_objects *objs,
-		       const git_oid *id, struct st_error *err)
+static int read_commit(struct rd_object **o, struct rd_commit *c, bool *parsed,
+		       struct rd_objects *objs, const git_oid *id,
+		       struct st_error *err)
 {
 	struct st_error e = ST_ERROR_INIT;
 
@@ -401,8 +401,8 @@ static int read_commit(struct rd_object **o, struct rd_commit *c,
 		return st_error_set(err, ST_ERROR,
 				    "cannot read commit '%s': %s",
 				    git_oid_tostr_s(id), e.msg);
-	*parsed = rd_commit_parse(c, rd_object_data(*o),
-				  rd_object_size(*o)) == 0;
+	*parsed =
+		rd_commit_parse(c, rd_object_data(*o), rd_object_size(*o)) == 0;
 	return 0;
 }
 
@@ -473,8 +473,8 @@ static int read_job_commit(git_repository *repo, struct rd_objects *objs,
 	return 0;
 }
 
-static void index_one(git_repository *repo, struct rd_objects *objs,
-		      int abbrev, struct rd_linediff *lines, struct job *j,
+static void index_one(git_repository *repo, struct rd_objects *objs, int abbrev,
+		      struct rd_linediff *lines, struct job *j,
 		      const struct job *next)
 {
 	struct commit_trees t;
@@ -489,10 +489,10 @@ static void index_one(git_repository *repo, struct rd_objects *objs,
 	rd_trailers_parse(&j->trailers, j->message, strlen(j->message));
 	/* A merge is recorded, not diffed. */
 	if (!j->is_merge)
-		j->rc = rd_tree_diff_patch_id(
-			j->patch_id, repo, objs,
-			t.nparents ? &t.parent_tree : NULL, &t.tree, abbrev,
-			lines, &j->err);
+		j->rc = rd_tree_diff_patch_id(j->patch_id, repo, objs,
+					      t.nparents ? &t.parent_tree
+							 : NULL,
+					      &t.tree, abbrev, lines, &j->err);
 }
 
 /*
@@ -599,8 +599,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		for (size_t k = 0; k < end - i; k++) {
 			if (repo)
-				index_one(repo, objs, p->abbrev, lines,
-					  &run[k],
+				index_one(repo, objs, p->abbrev, lines, &run[k],
 					  k + 1 < end - i ? &run[k + 1] : NULL);
 			else
 				run[k].rc = ST_ERROR;
@@ -883,8 +882,8 @@ static int put_trailers(struct st_store *s, int64_t commit_id,
 		st_store_bind_text_static(st, 2, t->items[i].kind);
 		st_store_bind_text_static(st, 3, t->items[i].name);
 		st_store_bind_text_static(st, 4, t->items[i].email);
-		st_store_bind_text_static(st, 5,
-				   t->items[i].value ? t->items[i].value : "");
+		st_store_bind_text_static(
+			st, 5, t->items[i].value ? t->items[i].value : "");
 		rc = st_store_step_done(s, st, err);
 	}
 	return rc;
@@ -1031,12 +1030,15 @@ static int add_parents(git_repository *repo, struct rd_objects *objs,
 		rc = st_error_set(err, ST_ERROR, "cannot read commit '%s': %s",
 				  git_oid_tostr_s(id), gitmsg());
 	/* Last parent first on the stack: the first is walked next. */
-	for (size_t i = parsed ? c.nparents : gc ? git_commit_parentcount(gc) : 0;
+	for (size_t i = parsed ? c.nparents
+			: gc   ? git_commit_parentcount(gc)
+			       : 0;
 	     rc == 0 && i-- > 0;) {
 		if (parsed)
 			rd_commit_parent(&c, i, &parent);
 		else
-			git_oid_cpy(&parent, git_commit_parent_id(gc, (unsigned)i));
+			git_oid_cpy(&parent,
+				    git_commit_parent_id(gc, (unsigned)i));
 		if (oidset_add(seen, &parent))
 			oids_add(todo, &parent);
 	}
@@ -1129,7 +1131,7 @@ struct plan {
 	int64_t tree_id; /* 0: never synced, every commit is new */
 	struct pool *pool;
 	struct rd_objects *objs; /* the walk's reader */
-	struct oidset seen; /* reached by a branch walked before */
+	struct oidset seen;	 /* reached by a branch walked before */
 	struct branch_state *b;
 	int branch; /* index of b */
 	bool full;  /* matching must run on everything */

@@ -103,11 +103,11 @@ static void compare_summary(const char *msg, size_t len)
 	git_oid id;
 	git_commit *c;
 
-	st_buf_addstr(&raw, "tree " TREE "\nauthor " WHO "committer " WHO
-			    "\n");
+	st_buf_addstr(&raw, "tree " TREE "\nauthor " WHO "committer " WHO "\n");
 	st_buf_add(&raw, msg, len);
 	assert_int_equal(
-		git_odb_write(&id, odb, raw.buf, raw.len, GIT_OBJECT_COMMIT), 0);
+		git_odb_write(&id, odb, raw.buf, raw.len, GIT_OBJECT_COMMIT),
+		0);
 	assert_int_equal(git_commit_lookup(&c, repo, &id), 0);
 	rd_commit_add_summary(&ours, git_commit_message_raw(c),
 			      strlen(git_commit_message_raw(c)));
@@ -145,8 +145,8 @@ static void test_plain_forms_taken(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		if (!compare(plain[i], i == 9 ? strlen(plain[i]) + 7
-					      : strlen(plain[i])))
+		if (!compare(plain[i],
+			     i == 9 ? strlen(plain[i]) + 7 : strlen(plain[i])))
 			fail_msg("plain commit %zu left to libgit2:\n%s", i,
 				 plain[i]);
 }
@@ -154,19 +154,31 @@ static void test_plain_forms_taken(void **state)
 static void test_odd_forms(void **state)
 {
 	static const char *const who[] = {
-		" Name <a@b> 1 +0000",  "Name  <a@b> 1 +0000",
-		"Name. <a@b> 1 +0000",  "'Name' <a@b> 1 +0000",
-		"Name < a@b > 1 +0000", "Name <a@b.> 1 +0000",
-		"<a@b> 1 +0000",	"Name <> 1 +0000",
-		"Name <a@b>",		"Name <a@b> ",
-		"Name <a@b>  1 +0000",	"Name <a@b> -5 +0000",
-		"Name <a@b> +5 +0000",	"Name <a@b> 12x +0000",
+		" Name <a@b> 1 +0000",
+		"Name  <a@b> 1 +0000",
+		"Name. <a@b> 1 +0000",
+		"'Name' <a@b> 1 +0000",
+		"Name < a@b > 1 +0000",
+		"Name <a@b.> 1 +0000",
+		"<a@b> 1 +0000",
+		"Name <> 1 +0000",
+		"Name <a@b>",
+		"Name <a@b> ",
+		"Name <a@b>  1 +0000",
+		"Name <a@b> -5 +0000",
+		"Name <a@b> +5 +0000",
+		"Name <a@b> 12x +0000",
 		"Name <a@b> 99999999999999999999 +0000",
-		"Name <a <b> 1 +0000",	"Name <a> b> 1 +0000",
-		"Name a@b> 1 +0000",	"Name <a@b 1 +0000",
-		"N\tame <a@b> 1 +0000", "Name\t<a@b> 1 +0000",
-		"Name <a@b>\t1 +0000",	"Name <a@b> 1",
-		"",			"Name <a@b> 1 +0000 extra",
+		"Name <a <b> 1 +0000",
+		"Name <a> b> 1 +0000",
+		"Name a@b> 1 +0000",
+		"Name <a@b 1 +0000",
+		"N\tame <a@b> 1 +0000",
+		"Name\t<a@b> 1 +0000",
+		"Name <a@b>\t1 +0000",
+		"Name <a@b> 1",
+		"",
+		"Name <a@b> 1 +0000 extra",
 	};
 	size_t taken = 0, n = 0;
 
@@ -175,7 +187,8 @@ static void test_odd_forms(void **state)
 			char raw[512];
 
 			snprintf(raw, sizeof(raw),
-				 "tree " TREE "\nauthor %s\ncommitter %s\n\nm\n",
+				 "tree " TREE
+				 "\nauthor %s\ncommitter %s\n\nm\n",
 				 role ? WHO1 : who[i], role ? who[i] : WHO1);
 			taken += compare_str(raw);
 			n++;

@@ -2,11 +2,11 @@
  * test-objects.c: review-dash/objects.c against libgit2's object database
  * on repositories made here with git: every object (commits, trees,
  * blobs, an annotated tag; long delta chains, an empty file, a binary
- * one, a 200 KB one) read from loose objects, from a pack of offset deltas, one of
- * reference deltas, one whose index keeps every offset in the 64-bit
- * table, and a pack plus newer loose objects; caches from none to large.
- * Then bad input: a missing object, the wrong type, and packs with bytes
- * flipped or cut short (an error or the right content, never a crash).
+ * one, a 200 KB one) read from loose objects, from a pack of offset deltas, one
+ * of reference deltas, one whose index keeps every offset in the 64-bit table,
+ * and a pack plus newer loose objects; caches from none to large. Then bad
+ * input: a missing object, the wrong type, and packs with bytes flipped or cut
+ * short (an error or the right content, never a crash).
  */
 #include "checks/build.h"
 #include "common/error.h"
