@@ -270,6 +270,26 @@ run trees --help
 expect_rc 0
 expect_out "steward trees sync"
 
+# Commits in a form git does not write (an author line libgit2 trims, a
+# committer without a time): read through libgit2, by the walk and by the
+# workers, with libgit2's values and git's patch-id.
+git init -q --bare "$T/odd.git"
+printf 'blob\nmark :1\ndata 4\nodd\n\ncommit refs/heads/master\nmark :2\ncommitter C <c@example.org> 1700000000 +0000\ndata 5\nbase\nM 644 :1 f\n\n' |
+	git -C "$T/odd.git" fast-import --quiet
+base=$(git -C "$T/odd.git" rev-parse master)
+tree=$(printf '100644 blob %s\tf\n100644 blob %s\tg\n' "$(git -C "$T/odd.git" rev-parse master:f)" "$(git -C "$T/odd.git" rev-parse master:f)" | git -C "$T/odd.git" mktree)
+odd=$(printf 'tree %s\nparent %s\nauthor   Odd Name.. <odd@example.org> 1700000001 +0000\ncommitter C <c@example.org>\n\nOdd commit\n' "$tree" "$base" |
+	git -C "$T/odd.git" hash-object -t commit -w --stdin --literally)
+git -C "$T/odd.git" update-ref refs/heads/master "$odd"
+printf '[tree "odd"]\n\tpath = %s/odd.git\n\tbranch = master\n' "$T" >>steward.conf
+run trees sync odd --json
+expect_rc 0 "odd commits"
+expect_json "j['commits_indexed'] == 2"
+[ "$(sqlite3 steward.db "SELECT author_name || '|' || author_email || '|' || commit_time || '|' || subject FROM commits WHERE oid = '$odd'")" = "Odd Name|odd@example.org|0|Odd commit" ] \
+	&& pass || fail "odd commit's fields: $(sqlite3 steward.db "SELECT author_name, commit_time FROM commits WHERE oid = '$odd'")"
+[ "$(sqlite3 steward.db "SELECT git_patch_id FROM commits WHERE oid = '$odd'")" = "$(git -C "$T/odd.git" show "$odd" | git patch-id --stable | cut -d' ' -f1)" ] \
+	&& pass || fail "odd commit's patch-id"
+
 # A bulk load (over 4,096 new commits, more than the store has) is one
 # transaction whose indexes are made again at its end: the store has the
 # same indexes as one filled commit by commit, they agree with the rows,
