@@ -46,8 +46,13 @@ struct pack {
 	size_t n64;
 };
 
+/* The cache's order: a ring of objects around the reader's sentinel. */
+struct link {
+	struct link *older, *newer;
+};
+
 struct rd_object {
-	struct rd_object *older, *newer; /* order cached in, when cached */
+	struct link link; /* first: order cached in, when cached */
 	uint64_t key;
 	size_t refs;
 	bool used; /* read from the cache since it last came round */
@@ -73,7 +78,7 @@ struct rd_objects {
 	size_t delta_alloc;
 	struct slot *slots; /* open addressing, at most half full */
 	size_t nslots, count;
-	struct rd_object fifo; /* fifo.newer: the oldest cached */
+	struct link fifo; /* fifo.newer: the oldest cached */
 	size_t cached, cache_max;
 	/* Where ids read lately are, by their first bytes: most reads are
 	 * of an id read a commit or two before, and this saves the search
@@ -298,16 +303,22 @@ static void slot_clear(struct rd_objects *r, size_t i)
 
 static void fifo_unlink(struct rd_object *o)
 {
-	o->older->newer = o->newer;
-	o->newer->older = o->older;
+	o->link.older->newer = o->link.newer;
+	o->link.newer->older = o->link.older;
 }
 
 static void fifo_push(struct rd_objects *r, struct rd_object *o)
 {
-	o->newer = &r->fifo;
-	o->older = r->fifo.older;
-	r->fifo.older->newer = o;
-	r->fifo.older = o;
+	o->link.newer = &r->fifo;
+	o->link.older = r->fifo.older;
+	r->fifo.older->newer = &o->link;
+	r->fifo.older = &o->link;
+}
+
+/* The oldest object cached (link is its first member). */
+static struct rd_object *fifo_oldest(struct rd_objects *r)
+{
+	return (struct rd_object *)(void *)r->fifo.newer;
 }
 
 static struct rd_object *cache_get(struct rd_objects *r, uint64_t key)
@@ -351,7 +362,7 @@ static void cache_put(struct rd_objects *r, uint64_t key, struct rd_object *o)
 		return;
 	while (r->cached + o->size > r->cache_max &&
 	       r->fifo.newer != &r->fifo) {
-		struct rd_object *old = r->fifo.newer;
+		struct rd_object *old = fifo_oldest(r);
 
 		if (old->used) {
 			old->used = false;
@@ -425,7 +436,9 @@ static bool parse_entry(const struct pack *p, uint64_t off, struct entry *e)
 		return false;
 	}
 	e->data = i;
-	return i < end && e->size <= SIZE_MAX / 2;
+	/* Deflate expands at most 1032 times: a larger size is a lie,
+	 * not something to allocate. */
+	return i < end && e->size <= (uint64_t)(end - i) * 1032 + 64;
 }
 
 static bool inflate_to(struct rd_objects *r, const struct pack *p,
@@ -463,8 +476,10 @@ static struct rd_object *apply_delta(const unsigned char *d, size_t len,
 	struct rd_object *o;
 	char *out, *out_end;
 
+	/* Each instruction takes a byte at least and gives at most the
+	 * whole base (a copy) or what it takes (an insert). */
 	if (!varint(&d, end, &src) || !varint(&d, end, &dst) ||
-	    src != base->size || dst > SIZE_MAX / 2)
+	    src != base->size || dst / (base->size + 128) > len)
 		return NULL;
 	o = object_new(base->type, (size_t)dst);
 	if (!o)
@@ -747,7 +762,7 @@ void rd_objects_free(struct rd_objects *r)
 		return;
 	/* No need to keep the table right while emptying it. */
 	while (r->fifo.newer != &r->fifo) {
-		struct rd_object *o = r->fifo.newer;
+		struct rd_object *o = fifo_oldest(r);
 
 		fifo_unlink(o);
 		rd_object_release(o);
