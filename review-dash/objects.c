@@ -231,16 +231,15 @@ void rd_object_release(struct rd_object *o)
 
 struct rd_object *rd_object_unshare(struct rd_object *o)
 {
+	size_t len = sizeof(*o) + o->size + 1;
 	struct rd_object *copy;
 
 	if (o->refs == 1)
 		return o;
-	copy = object_new(o->type, o->size);
-	if (!copy) {
-		fputs("steward: out of memory copying an object\n", stderr);
-		abort();
-	}
-	memcpy(copy->data, o->data, o->size);
+	copy = st_xmalloc(len);
+	memcpy(copy, o, len);
+	copy->link = (struct link){NULL, NULL};
+	copy->refs = 1;
 	rd_object_release(o);
 	return copy;
 }

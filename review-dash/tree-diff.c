@@ -1,9 +1,10 @@
 /*
  * tree-diff.c: the diff of a commit as `git show` prints it, so that its
- * patch-id equals git's. libgit2 reads objects (and diffs two texts for
- * rd_tree_commit_diff, whose hunk headers name functions; for patch-ids
- * linediff.h does, without hashing them first); the rest follows git
- * 2.39 rather than libgit2, whose choices differ:
+ * patch-id equals git's. objects.h reads trees and blobs (trees are
+ * parsed here, in place); libgit2 diffs two texts for rd_tree_commit_diff,
+ * whose hunk headers name functions, and linediff.h for patch-ids,
+ * without hashing them first. The rest follows git 2.39 rather than
+ * libgit2, whose choices differ:
  * the tree walk skips identical subtrees (tree-diff.c), renames are found
  * with git's rules and scores (diffcore-rename.c: exact matches, unique
  * basenames at 75%, then the best of 4 candidates per destination at
