@@ -34,8 +34,9 @@
 /* Commits indexed, then written, per round (one transaction each). */
 #define BATCH 4096
 /* New commits from which a sync that adds more than the store has is a
- * bulk load (see index_commits). */
-#define BULK_MIN 4096
+ * bulk load, and the least a bulk load's round adds (index_commits). */
+#define BULK_MIN   4096
+#define BULK_ROUND 65536
 /* Consecutive commits a worker takes at a time: long runs, so that a
  * blob read as one commit's old side is still in the same worker's cache
  * when it is a later commit's new side (10% fewer object reads than runs
@@ -1309,18 +1310,38 @@ static const char *const bulk_tables[] = {"commits", "commit_trailers",
 					  "branch_commits"};
 #define NBULK (sizeof(bulk_tables) / sizeof(bulk_tables[0]))
 
-/* Store the commits of the closed pool p as the workers finish them, BATCH
- * per transaction (the first also records the tree and its branches). A
- * bulk load (at least BULK_MIN new commits, more than the store has)
- * is one transaction, the tables' indexes made again at its end. */
+/* End a round of a sync: make the bulk load's indexes again (those
+ * saved) and commit; a store is never committed without its indexes. */
+static int end_round(struct st_store *s, char **saved, struct st_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < NBULK; i++)
+		if (saved[i] && rc == 0)
+			rc = st_store_indexes_restore(s, &saved[i], err);
+		else {
+			free(saved[i]);
+			saved[i] = NULL;
+		}
+	return rc == 0 ? st_store_commit(s, err) : rc;
+}
+
+/* Store the commits of the closed pool p as the workers finish them, a
+ * transaction per round of BATCH commits (the first also records the tree
+ * and its branches). A bulk load (at least BULK_MIN new commits, more
+ * than the store has) drops the tables' indexes and makes them again at
+ * the end of each round, and a round then lasts until it has added as
+ * many commits as the store had before it, BULK_ROUND at least: all the
+ * rebuilds cost at most twice the last one, and an interruption loses at
+ * most half of what was done. */
 static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 			 const char *repo_path, struct pool *p, char **names,
 			 size_t nb, struct branch_state *br, int64_t *tree_id,
 			 struct st_error *err)
 {
 	char *saved[NBULK] = {0};
-	bool bulk = p->n >= BULK_MIN &&
-		    (int64_t)p->n > count_of(s, sql_commit_max, 0);
+	size_t stored = (size_t)count_of(s, sql_commit_max, 0), round = 0;
+	bool bulk = p->n >= BULK_MIN && p->n > stored;
 	int rc = st_store_begin(s, err);
 
 	if (rc == 0)
@@ -1347,24 +1368,28 @@ static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 			free(p->blocks[i / BLOCK]);
 			p->blocks[i / BLOCK] = NULL;
 		}
-		if (rc == 0 && (i + 1) % BATCH == 0 && i + 1 < p->n) {
-			if (!bulk)
-				rc = st_store_commit(s, err);
-			if (rc == 0 && !bulk)
-				rc = st_store_begin(s, err);
-			st_log(ST_LOG_INFO, "tree '%s': %zu of %zu commits",
+		round++;
+		if (rc < 0 || i + 1 == p->n ||
+		    (bulk ? round < (stored > BULK_ROUND ? stored : BULK_ROUND)
+			  : round < BATCH))
+			continue;
+		rc = end_round(s, saved, err);
+		stored += round;
+		round = 0;
+		if (rc == 0)
+			st_log(ST_LOG_INFO, "tree '%s': %zu of %zu commits stored",
 			       t->name, i + 1, p->n);
-		}
+		if (rc == 0)
+			rc = st_store_begin(s, err);
+		for (size_t k = 0; bulk && rc == 0 && k < NBULK; k++)
+			rc = st_store_indexes_drop(s, bulk_tables[k], &saved[k],
+						   err);
 	}
-	for (size_t i = 0; i < NBULK; i++)
-		if (saved[i] && rc == 0)
-			rc = st_store_indexes_restore(s, &saved[i], err);
-		else
-			free(saved[i]);
 	if (rc == 0)
-		rc = st_store_commit(s, err);
-	else
-		st_store_rollback(s);
+		return end_round(s, saved, err);
+	for (size_t i = 0; i < NBULK; i++)
+		free(saved[i]);
+	st_store_rollback(s);
 	return rc;
 }
 

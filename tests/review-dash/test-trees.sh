@@ -290,32 +290,37 @@ expect_json "j['commits_indexed'] == 2"
 [ "$(sqlite3 steward.db "SELECT git_patch_id FROM commits WHERE oid = '$odd'")" = "$(git -C "$T/odd.git" show "$odd" | git patch-id --stable | cut -d' ' -f1)" ] \
 	&& pass || fail "odd commit's patch-id"
 
-# A bulk load (over 4,096 new commits, more than the store has) is one
-# transaction whose indexes are made again at its end: the store has the
-# same indexes as one filled commit by commit, they agree with the rows,
-# and the next sync uses them.
+# A bulk load (over 4,096 new commits, more than the store has) drops
+# the indexes and makes them again at the end of each round, a round
+# lasting until it doubles the store (65,536 commits at least): 70,000
+# commits are stored in two. The store has the same indexes as one filled
+# commit by commit, they agree with the rows, and the next sync uses them.
 git init -q --bare "$T/big.git"
-for i in $(seq 1 4200); do
-	printf 'commit refs/heads/master\ncommitter C <c@example.org> %d +0000\n' $((1700000000 + i))
-	printf 'data <<EOT\nChange %d\n\nReviewed-by: R <r%d@example.org>\nEOT\n' $i $((i % 7))
-	printf 'M 644 inline d%d/f\ndata <<EOT\n%d\nEOT\n\n' $((i % 50)) $i
-done | git -C "$T/big.git" fast-import --quiet
+python3 - <<'PY' | git -C "$T/big.git" fast-import --quiet
+import sys
+w = sys.stdout.write
+for i in range(1, 70001):
+    w(f"commit refs/heads/master\ncommitter C <c@example.org> {1700000000 + i} +0000\n")
+    w(f"data <<EOT\nChange {i}\n\nReviewed-by: R <r{i % 7}@example.org>\nEOT\n")
+    w(f"M 644 inline d{i % 50}/f\ndata <<EOT\n{i}\nEOT\n\n")
+PY
 printf '[core]\n\tdb = %s/big.db\n[tree "big"]\n\tpath = %s/big.git\n\tbranch = master\n' "$T" "$T" >big.conf
-run --config big.conf trees sync --json
+run -v --config big.conf trees sync --json
 expect_rc 0 "bulk sync"
-expect_json "j['commits_indexed'] == 4200"
+expect_json "j['commits_indexed'] == 70000"
+expect_err "tree 'big': 65536 of 70000 commits stored"
 indexes() { sqlite3 "$1" "SELECT name || ' ' || ifnull(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name"; }
 [ "$(indexes big.db)" = "$(indexes steward.db)" ] && pass || fail "bulk load indexes differ"
 [ "$(sqlite3 big.db 'PRAGMA integrity_check')" = ok ] && pass || fail "bulk store inconsistent"
-[ "$(sqlite3 big.db "SELECT count(*) FROM commit_trailers INDEXED BY commit_trailers_email WHERE email = 'r3@example.org'")" = 600 ] \
+[ "$(sqlite3 big.db "SELECT count(*) FROM commit_trailers INDEXED BY commit_trailers_email WHERE email = 'r3@example.org'")" = 10000 ] \
 	&& pass || fail "trailer index"
 git -C "$T/big.git" log -p master | git patch-id --stable | awk '{print $2, $1}' | sort >big.git-ids
 sqlite3 big.db "SELECT oid, git_patch_id FROM commits INDEXED BY commits_git_patch_id WHERE git_patch_id IS NOT NULL" |
 	tr '|' ' ' | sort >big.ids
-cmp -s big.git-ids big.ids && [ "$(wc -l <big.ids)" = 4200 ] && pass || fail "bulk patch-ids differ from git's"
+cmp -s big.git-ids big.ids && [ "$(wc -l <big.ids)" = 70000 ] && pass || fail "bulk patch-ids differ from git's"
 printf 'commit refs/heads/master\ncommitter C <c@example.org> 1800000000 +0000\ndata 4\nMore\nfrom master^0\nM 644 inline d1/f\ndata 2\nx\n\n' |
 	git -C "$T/big.git" fast-import --quiet
 run --config big.conf trees sync --json
-expect_json "j['commits_indexed'] == 1 and j['commits_total'] == 4201"
+expect_json "j['commits_indexed'] == 1 and j['commits_total'] == 70001"
 
 finish
