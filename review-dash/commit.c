@@ -41,8 +41,9 @@ static bool is_crud(unsigned char c)
 }
 
 /* "PREFIX NAME <EMAIL> TIME ZONE\n" with nothing libgit2 would trim or
- * refuse: a name and address without crud at their ends, one '<' and
- * one '>', a time of digits. */
+ * refuse: a name and address without crud at their ends, one '<' and no
+ * '>' after the address's (libgit2 takes the last of each), a time of
+ * digits. */
 static bool person(const char **p, const char *end, const char *prefix,
 		   struct rd_commit_person *out)
 {
