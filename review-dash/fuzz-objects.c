@@ -37,17 +37,18 @@ static void write_file(const char *path, const void *p, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char dir[64], pack[128], idx[128];
-	static git_repository *repo;
+	git_repository *repo = NULL;
 	static const size_t caches[] = {0, 4096};
 	unsigned char *p, *x;
 	size_t n, body, plen, ilen;
 	git_oid ids[8];
 
-	if (!repo) {
+	if (!dir[0]) {
 		git_libgit2_init();
 		snprintf(dir, sizeof(dir), "/tmp/fuzz-objects-XXXXXX");
 		if (!mkdtemp(dir) || git_repository_init(&repo, dir, true) < 0)
 			__builtin_trap();
+		git_repository_free(repo);
 		snprintf(pack, sizeof(pack), "%s/objects/pack/pack-f.pack",
 			 dir);
 		snprintf(idx, sizeof(idx), "%s/objects/pack/pack-f.idx", dir);
@@ -90,6 +91,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_file(idx, x, ilen);
 	free(p);
 	free(x);
+	/* A repository per input: libgit2 maps packs, and what it mapped of
+	 * the last input's pack (for the reads this reader leaves to it)
+	 * must not outlive the file being rewritten. */
+	if (git_repository_open(&repo, dir) < 0)
+		__builtin_trap();
 	for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++) {
 		struct rd_objects *r = rd_objects_new(repo, caches[c]);
 
@@ -116,5 +122,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		rd_objects_free(r);
 	}
+	git_repository_free(repo);
 	return 0;
 }
