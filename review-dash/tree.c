@@ -47,6 +47,9 @@
 /* What each worker's object reader keeps (objects.h): a file's recent
  * versions and the trees of the commits of its run. */
 #define OBJECT_CACHE ((size_t)32 << 20)
+/* How far the walk hands its reads of commits to jobs ahead of the
+ * workers (beyond, they read commits again). */
+#define HANDOFF 65536
 /* How far workers may run ahead of the writer: bounds the memory held
  * by indexed commits not stored yet (their messages). */
 #define AHEAD 8192
@@ -514,14 +517,15 @@ struct pool {
 	pthread_t th[16];
 	struct job **blocks; /* grown under lock, by the main thread only */
 	size_t nblocks;
-	size_t added;	/* jobs added (main thread) */
-	size_t n;	/* jobs workers may take (under lock) */
-	bool closed;	/* n is final (under lock) */
-	size_t next;	/* next job to hand out (under lock) */
-	bool stop;	/* give up (under lock) */
-	size_t done;	/* jobs[0..done) are finished (under lock) */
-	size_t written; /* jobs[0..written) are stored (under lock) */
-	int rc;		/* a worker could not open the repository */
+	size_t added;	  /* jobs added (main thread) */
+	size_t n;	  /* jobs workers may take (under lock) */
+	bool closed;	  /* n is final (under lock) */
+	size_t next;	  /* next job to hand out (under lock) */
+	bool stop;	  /* give up (under lock) */
+	size_t done;	  /* jobs[0..done) are finished (under lock) */
+	size_t done_seen; /* done when the main thread last looked */
+	size_t written;	  /* jobs[0..written) are stored (under lock) */
+	int rc;		  /* a worker could not open the repository */
 	struct st_error err;
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* done moved */
@@ -632,6 +636,7 @@ static void pool_publish(struct pool *p, bool close)
 	pthread_mutex_lock(&p->lock);
 	p->n = p->added;
 	p->closed = close;
+	p->done_seen = p->done;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
 	while (p->started < p->nthreads && p->started * MIN_RUN < p->n &&
@@ -1159,12 +1164,17 @@ static int take(void *arg, const git_oid *id, struct rd_object *commit,
 	if (pl->tree_id)
 		rc = get_id(pl->store, sql_commit_has, pl->tree_id,
 			    git_oid_tostr_s(id), &cid, NULL, err);
-	if (rc < 0 || cid)
+	/* The worker gets the walk's read of the commit, not reading it
+	 * again (commits are mostly deltas: a chain to inflate), unless
+	 * the walk is far ahead of the workers: then holding every commit
+	 * until they get to it would cost memory (a million commits: over
+	 * 300 MB). */
+	if (rc < 0 || cid || pl->pool->added - pl->pool->done_seen >= HANDOFF) {
 		rd_object_release(commit);
+		commit = NULL;
+	}
 	if (rc < 0)
 		return rc;
-	/* The worker gets the walk's read of the commit, not reading it
-	 * again (commits are mostly deltas: a chain to inflate). */
 	if (cid)
 		pl->full = true;
 	else
@@ -1377,8 +1387,9 @@ static int index_commits(struct st_store *s, const struct rd_tree_config *t,
 		stored += round;
 		round = 0;
 		if (rc == 0)
-			st_log(ST_LOG_INFO, "tree '%s': %zu of %zu commits stored",
-			       t->name, i + 1, p->n);
+			st_log(ST_LOG_INFO,
+			       "tree '%s': %zu of %zu commits stored", t->name,
+			       i + 1, p->n);
 		if (rc == 0)
 			rc = st_store_begin(s, err);
 		for (size_t k = 0; bulk && rc == 0 && k < NBULK; k++)
