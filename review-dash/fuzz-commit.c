@@ -5,6 +5,7 @@
  * written to an in-memory object database (libgit2's mempack). */
 #include "common/buf.h"
 #include "review-dash/commit.h"
+#include "tests/review-dash/commit-reference.h"
 
 #include <git2/sys/mempack.h>
 #include <git2/sys/repository.h>
@@ -24,11 +25,6 @@ static bool two_encodings(const char *p, size_t size)
 	while ((p = memchr(p, '\n', (size_t)(end - p))) && ++p < end)
 		n += (size_t)(end - p) >= 9 && !memcmp(p, "encoding ", 9);
 	return n > 1;
-}
-
-static bool same(const char *want, const char *got, size_t len)
-{
-	return strlen(want) == len && !memcmp(want, got, len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -66,31 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		git_error_clear();
 		goto out;
 	}
-	if (ours) {
-		const git_signature *a = git_commit_author(gc),
-				    *m = git_commit_committer(gc);
-
-		if (!git_oid_equal(&c.tree, git_commit_tree_id(gc)) ||
-		    c.nparents != git_commit_parentcount(gc) ||
-		    !same(a->name, c.author.name, c.author.name_len) ||
-		    !same(a->email, c.author.email, c.author.email_len) ||
-		    a->when.time != c.author.time ||
-		    !same(m->name, c.committer.name, c.committer.name_len) ||
-		    !same(m->email, c.committer.email, c.committer.email_len) ||
-		    git_commit_time(gc) != c.committer.time ||
-		    strncmp(git_commit_message_raw(gc), c.message,
-			    c.message_len) ||
-		    strlen(git_commit_message_raw(gc)) > c.message_len)
-			__builtin_trap();
-		for (size_t i = 0; i < c.nparents; i++) {
-			git_oid p;
-
-			rd_commit_parent(&c, i, &p);
-			if (!git_oid_equal(
-				    &p, git_commit_parent_id(gc, (unsigned)i)))
-				__builtin_trap();
-		}
-	}
+	if (ours && cref_mismatch(&c, gc))
+		__builtin_trap();
 	rd_commit_add_summary(&summary, git_commit_message_raw(gc),
 			      strlen(git_commit_message_raw(gc)));
 	if (strcmp(summary.buf, git_commit_summary(gc)))
